@@ -81,7 +81,9 @@ class ScanBuilder:
                 rule_id=rule.id,
                 severity=rule.severity,
                 dst_ip=record.DstIP,
-                fingerprint=fingerprint(rule.id, record.DstIP),
+                # NOTE: checker.findings.fingerprint() raises on a lone surrogate, so the
+                # builder hashes the DstIP with such characters replaced by "?".
+                fingerprint=fingerprint(rule.id, record.DstIP.encode("utf-8", "replace").decode("utf-8")),
                 evidence=evidence if evidence is not None else {"AclCoverage": record.AclCoverage},
             )
             for record in records
