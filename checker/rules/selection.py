@@ -1,0 +1,64 @@
+"""Choose which loaded rules a run evaluates."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from fnmatch import fnmatchcase
+
+from checker.errors import ProblemList
+from checker.rules.model import PolicySet, Rule
+from checker.rules.problems import plural
+from checker.severity import Severity
+
+
+def select_rules(
+    policy_set: PolicySet,
+    *,
+    rules: Sequence[str] = (),
+    skip_rules: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    skip_tags: Sequence[str] = (),
+    severities: Collection[Severity] = (),
+) -> tuple[Rule, ...]:
+    """Return the enabled rules that the options select, in load order.
+
+    ``rules`` keeps only rules whose id matches one of its ids or fnmatch patterns
+    (``CFW-TI-*``, case-sensitive) and ``skip_rules`` drops matching rules. ``tags`` keeps
+    rules that have at least one of the tags and ``skip_tags`` drops rules with any of them.
+    ``severities``, when given, keeps only rules of those severities. Disabled rules are
+    never selected.
+
+    Raises:
+        ProblemList: a pattern matches no loaded rule, or a tag is on no loaded rule; both
+            are usually typos, and a gate must not silently check less than was asked.
+    """
+    loaded = policy_set.rules
+    problems = _unmatched(loaded, rules, "rule pattern") + _unmatched(loaded, skip_rules, "skipped rule pattern")
+    known_tags = {tag for rule in loaded for tag in rule.tags}
+    for option, names in (("tag", tags), ("skipped tag", skip_tags)):
+        problems.extend(
+            f"{option} '{name}' is on no loaded rule; check the spelling against the tags of the policy files"
+            for name in names
+            if name not in known_tags
+        )
+    if problems:
+        raise ProblemList(f"{plural(len(problems), 'problem')} in the rule selection; nothing was evaluated", problems)
+
+    selected = [rule for rule in loaded if rule.enabled]
+    if rules:
+        selected = [rule for rule in selected if any(fnmatchcase(rule.id, pattern) for pattern in rules)]
+    selected = [rule for rule in selected if not any(fnmatchcase(rule.id, pattern) for pattern in skip_rules)]
+    if tags:
+        selected = [rule for rule in selected if set(rule.tags) & set(tags)]
+    selected = [rule for rule in selected if not set(rule.tags) & set(skip_tags)]
+    if severities:
+        selected = [rule for rule in selected if rule.severity in severities]
+    return tuple(selected)
+
+
+def _unmatched(loaded: Sequence[Rule], patterns: Sequence[str], option: str) -> list[str]:
+    return [
+        f"{option} '{pattern}' matches no loaded rule; check the id, or list the rules with 'cfw-checker policies list'"
+        for pattern in patterns
+        if not any(fnmatchcase(rule.id, pattern) for rule in loaded)
+    ]

@@ -1,0 +1,208 @@
+"""Give YAML values the type their target needs, without YAML 1.1 changing their meaning.
+
+YAML 1.1 reads unquoted ``no``, ``on``, ``0443`` (octal), ``1:10`` (base 60) and ``~`` as
+booleans, numbers and null. Where the target is text, the author's exact characters are
+kept. Where the target is an integer or a boolean, only plain decimal digits and
+``true``/``false`` are accepted, so that ``0443`` never silently becomes 291.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from checker.rules.problems import Issue, YamlPath
+from checker.rules.yaml_source import YamlDocument
+
+#: Scalar type a value must have where it is used.
+ValueType = Literal["string", "integer", "boolean"]
+
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_TYPE_NAMES = {"string": "a string", "integer": "an integer", "boolean": "true or false"}
+
+
+def describe_value(value: Any) -> str:
+    """Name a YAML value and its type for a message, such as ``the string '10'``."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int):
+        return f"the integer {value}"
+    if isinstance(value, float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the string '{value}'"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def type_name(expected: ValueType) -> str:
+    """Return how messages name ``expected``: ``a string``, ``an integer``, ``true or false``."""
+    return _TYPE_NAMES[expected]
+
+
+def yaml11_problem(document: YamlDocument, path: YamlPath, value: Any, expected: ValueType) -> str | None:
+    """Return why a YAML 1.1 spelling is rejected at an integer or boolean target, or None.
+
+    ``0443``, ``1:10``, ``0x1F`` and ``1_000`` resolve to integers and ``yes``, ``no``,
+    ``on`` and ``off`` to booleans; only plain decimal digits and true/false are accepted.
+    """
+    scalar = document.scalars.get(path)
+    if scalar is None or not scalar.plain:
+        return None
+    if expected == "integer" and isinstance(value, int) and not isinstance(value, bool):
+        if not _DECIMAL.fullmatch(scalar.text):
+            return (
+                f"'{scalar.text}' is not a plain decimal integer (YAML 1.1 reads it as {value}); "
+                "write the number in decimal digits without a leading zero"
+            )
+    if expected == "boolean" and isinstance(value, bool):
+        if scalar.text.lower() not in ("true", "false"):
+            return f"'{scalar.text}' is a YAML 1.1 boolean; write true or false"
+    return None
+
+
+def coerce(document: YamlDocument, path: YamlPath, value: Any, expected: ValueType) -> tuple[Any, str | None]:
+    """Convert the YAML value at ``path`` to ``expected``; return the value and an error or None.
+
+    The error says what is wrong and what to write instead; the caller adds the context.
+    """
+    if expected == "string":
+        if isinstance(value, str):
+            return value, None
+        scalar = document.scalars.get(path)
+        if scalar is not None and scalar.plain and value is not None and not isinstance(value, (list, dict)):
+            return scalar.text, None
+    elif expected == "integer" and isinstance(value, int) and not isinstance(value, bool):
+        error = yaml11_problem(document, path, value, expected)
+        return (None, error) if error else (value, None)
+    elif expected == "boolean" and isinstance(value, bool):
+        error = yaml11_problem(document, path, value, expected)
+        return (None, error) if error else (value, None)
+
+    error = f"expected {type_name(expected)}, got {describe_value(value)}"
+    quoted_number = expected == "integer" and isinstance(value, str) and _DECIMAL.fullmatch(value)
+    quoted_boolean = expected == "boolean" and value in ("true", "false")
+    return None, f"{error}; remove the quotes" if quoted_number or quoted_boolean else error
+
+
+def coerce_override(text: str, expected: ValueType) -> tuple[Any, str | None]:
+    """Convert the text of a command-line param override to ``expected``."""
+    if expected == "string":
+        return text, None
+    if expected == "integer":
+        stripped = text.strip()
+        if _DECIMAL.fullmatch(stripped):
+            return int(stripped), None
+        return None, f"expected an integer in decimal digits, got '{text}'"
+    if text.strip() in ("true", "false"):
+        return text.strip() == "true", None
+    return None, f"expected true or false, got '{text}'"
+
+
+#: Keys of a rule whose values are text.
+_RULE_TEXT_KEYS = ("id", "title", "severity", "description", "remediation")
+_TEXT_KEYS = ("title", "description", "remediation")
+_QUANTIFIERS = ("some", "every", "none", "count")
+_COMPARISONS = ("equals", "not_equals", "gt", "gte", "lt", "lte")
+
+
+class _FixedTypes:
+    """Apply the string, boolean and integer rules at the positions whose type is fixed.
+
+    Text positions (ids, titles, tags, field names, param names) get the author's
+    characters back; boolean and integer positions reject YAML 1.1 spellings. Leaf values
+    and params wait for the type check, which knows the field.
+    """
+
+    def __init__(self, document: YamlDocument) -> None:
+        self.document = document
+        self.issues: list[Issue] = []
+
+    def text_at(self, container: dict[str, Any] | list[Any], key: str | int, path: YamlPath) -> None:
+        value = container[key]  # type: ignore[index]
+        if isinstance(value, str) or value is None or isinstance(value, (list, dict)):
+            return
+        converted, _ = coerce(self.document, path, value, "string")
+        if converted is not None:
+            container[key] = converted  # type: ignore[index]
+
+    def strict_at(self, value: Any, path: YamlPath, expected: ValueType) -> None:
+        error = yaml11_problem(self.document, path, value, expected)
+        if error is not None:
+            self.issues.append(self.document.issue(path, error))
+
+    def texts(self, mapping: dict[str, Any], keys: tuple[str, ...], path: YamlPath) -> None:
+        for key in keys:
+            if key in mapping:
+                self.text_at(mapping, key, (*path, key))
+
+    def text_list(self, items: Any, path: YamlPath) -> None:
+        if isinstance(items, list):
+            for index in range(len(items)):
+                self.text_at(items, index, (*path, index))
+
+    def rule(self, rule: Any, path: YamlPath) -> None:
+        if not isinstance(rule, dict):
+            return
+        self.texts(rule, _RULE_TEXT_KEYS, path)
+        self.text_list(rule.get("references"), (*path, "references"))
+        self.text_list(rule.get("tags"), (*path, "tags"))
+        if isinstance(rule.get("frameworks"), dict):
+            for name, controls in rule["frameworks"].items():
+                self.text_list(controls, (*path, "frameworks", name))
+        if isinstance(rule.get("i18n"), dict):
+            for lang, text in rule["i18n"].items():
+                if isinstance(text, dict):
+                    self.texts(text, _TEXT_KEYS, (*path, "i18n", lang))
+        if "enabled" in rule:
+            self.strict_at(rule["enabled"], (*path, "enabled"), "boolean")
+        if "when" in rule:
+            self.condition(rule["when"], (*path, "when"))
+
+    def condition(self, condition: Any, path: YamlPath) -> None:
+        if not isinstance(condition, dict):
+            return
+        for key, value in condition.items():
+            key_path = (*path, key)
+            if key in ("all", "any") and isinstance(value, list):
+                for index, child in enumerate(value):
+                    self.condition(child, (*key_path, index))
+            elif key == "not":
+                self.condition(value, key_path)
+            elif key in _QUANTIFIERS and isinstance(value, dict):
+                self.quantifier(value, key_path)
+            elif key == "field":
+                self.text_at(condition, key, key_path)
+            elif key in ("is_empty", "exists"):
+                self.strict_at(value, key_path, "boolean")
+            self.param_names(value, key_path)
+
+    def quantifier(self, quantifier: dict[str, Any], path: YamlPath) -> None:
+        self.texts(quantifier, ("in",), path)
+        if "where" in quantifier:
+            self.condition(quantifier["where"], (*path, "where"))
+        for key in _COMPARISONS:
+            if key in quantifier:
+                self.strict_at(quantifier[key], (*path, key), "integer")
+                self.param_names(quantifier[key], (*path, key))
+
+    def param_names(self, value: Any, path: YamlPath) -> None:
+        if isinstance(value, dict) and "param" in value:
+            self.text_at(value, "param", (*path, "param"))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict) and "param" in item:
+                    self.text_at(item, "param", (*path, index, "param"))
+
+
+def apply_fixed_types(document: YamlDocument) -> list[Issue]:
+    """Fix up text positions in place and return the YAML 1.1 problems at typed positions."""
+    fixer = _FixedTypes(document)
+    root = document.value
+    if isinstance(root, dict) and isinstance(root.get("rules"), list):
+        for index, rule in enumerate(root["rules"]):
+            fixer.rule(rule, ("rules", index))
+    return fixer.issues
