@@ -25,7 +25,8 @@ def canonical_ip(text: str) -> str:
 
 def fingerprint(rule_id: str, dst_ip: str) -> str:
     """Return the stable fingerprint of a finding, derived from the rule id and DstIP only."""
-    digest = hashlib.sha256(f"{rule_id}\x00{canonical_ip(dst_ip)}".encode())
+    # surrogatepass: a DstIP read by a lenient JSON parser may hold a lone surrogate.
+    digest = hashlib.sha256(f"{rule_id}\x00{canonical_ip(dst_ip)}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:32]
 
 

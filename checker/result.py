@@ -90,6 +90,8 @@ class ScanResult:
     partial_reason: str | None = None
     #: Language of report labels: ``en`` or ``zh``.
     lang: str = "en"
+    #: Wall time of loading and evaluation, in seconds.
+    duration_seconds: float = 0.0
 
     @property
     def findings(self) -> list[Finding]:

@@ -65,8 +65,8 @@ class _Suite:
 def build_tree(result: ScanResult) -> ET.Element:
     """Return the ``<testsuites>`` element of ``result``."""
     suites = _group_by_policy_file(result)
-    # NOTE: ScanResult carries no scan duration yet, so every time attribute is 0.000.
-    seconds = format_seconds(0.0)
+    # Rules are evaluated together in one pass, so suites carry the run's whole time.
+    seconds = format_seconds(result.duration_seconds)
     outcomes = [outcome for suite in suites for outcome in suite.outcomes]
     failures = sum(1 for outcome in outcomes if outcome.status is RuleStatus.FAILED)
 

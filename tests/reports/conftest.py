@@ -81,9 +81,7 @@ class ScanBuilder:
                 rule_id=rule.id,
                 severity=rule.severity,
                 dst_ip=record.DstIP,
-                # NOTE: checker.findings.fingerprint() raises on a lone surrogate, so the
-                # builder hashes the DstIP with such characters replaced by "?".
-                fingerprint=fingerprint(rule.id, record.DstIP.encode("utf-8", "replace").decode("utf-8")),
+                fingerprint=fingerprint(rule.id, record.DstIP),
                 evidence=evidence if evidence is not None else {"AclCoverage": record.AclCoverage},
             )
             for record in records
