@@ -110,7 +110,8 @@ def test_rule_metadata_is_complete(rule: Rule) -> None:
     assert "AddControlPolicy" in english.remediation
     assert "Cloud Firewall console" in english.remediation
     assert rule.references
-    assert all(reference.startswith("https://www.alibabacloud.com/help/en/cloud-firewall/") for reference in rule.references)
+    for reference in rule.references:
+        assert reference.startswith("https://www.alibabacloud.com/help/en/cloud-firewall/"), reference
     assert set(rule.frameworks) <= FRAMEWORKS
     assert any(rule.frameworks.values())
     assert rule.tags
