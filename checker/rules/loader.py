@@ -118,15 +118,20 @@ def _load_file(source: str, data: bytes, overrides: dict[str, dict[str, str]]) -
         issues.append(Issue((), 1, 1, "the policy file is empty; add a 'rules' list"))
         return _LoadedFile(source, problems=[_problem(source, document, issue) for issue in issues])
 
+    read_paths = [issue.path for issue in issues]
     issues.extend(apply_fixed_types(document))
-    issues.extend(validate_structure(document))
+    structure_issues = validate_structure(document)
+    # An unreadable value fails the schema too; showing that would only repeat the problem.
+    issues.extend(
+        issue for issue in structure_issues if not any(issue.path[: len(path)] == path for path in read_paths)
+    )
     loaded = _LoadedFile(source)
     _collect_ids(document, loaded)
     raw_rules = document.value.get("rules") if isinstance(document.value, dict) else None
     rules: list[Rule] = []
     for index, raw in enumerate(raw_rules if isinstance(raw_rules, list) else []):
         path = ("rules", index)
-        if any(issue.path[:2] == path for issue in issues):
+        if any(issue.path[:2] == path for issue in structure_issues):
             continue  # the type check needs a valid structure; its problems are already listed
         built = build_rule(document, path, source, overrides.get(raw["id"], {}))
         issues.extend(built.issues)

@@ -96,7 +96,7 @@ class ConditionChecker:
         comparison = next((name for name in COMPARISONS if name in raw), "")
         number = 0
         if comparison:
-            number, valid = self._scalar(raw[comparison], (*path, comparison), "integer", f"'count' {comparison}")
+            number, valid = self._scalar(raw[comparison], (*path, comparison), "integer", f"'{comparison}' of 'count'")
             if not valid:
                 return None
         return None if where is None else Quantifier(kind, field, where, comparison, number)

@@ -73,7 +73,8 @@ def coerce(document: YamlDocument, path: YamlPath, value: Any, expected: ValueTy
         if isinstance(value, str):
             return value, None
         scalar = document.scalars.get(path)
-        if scalar is not None and scalar.plain and value is not None and not isinstance(value, (list, dict)):
+        # A null written as ``~`` or ``null`` keeps its text; a missing value (no text) stays missing.
+        if scalar is not None and scalar.plain and scalar.text and not isinstance(value, (list, dict)):
             return scalar.text, None
     elif expected == "integer" and isinstance(value, int) and not isinstance(value, bool):
         error = yaml11_problem(document, path, value, expected)
@@ -82,6 +83,8 @@ def coerce(document: YamlDocument, path: YamlPath, value: Any, expected: ValueTy
         error = yaml11_problem(document, path, value, expected)
         return (None, error) if error else (value, None)
 
+    if value is None:
+        return None, f"the value is missing; write {type_name(expected)} after the colon"
     error = f"expected {type_name(expected)}, got {describe_value(value)}"
     quoted_number = expected == "integer" and isinstance(value, str) and _DECIMAL.fullmatch(value)
     quoted_boolean = expected == "boolean" and value in ("true", "false")
@@ -113,8 +116,8 @@ class _FixedTypes:
     """Apply the string, boolean and integer rules at the positions whose type is fixed.
 
     Text positions (ids, titles, tags, field names, param names) get the author's
-    characters back; boolean and integer positions reject YAML 1.1 spellings. Leaf values
-    and params wait for the type check, which knows the field.
+    characters back, and ``enabled`` rejects YAML 1.1 booleans. Condition values and params
+    wait for the type check, which knows the field.
     """
 
     def __init__(self, document: YamlDocument) -> None:
@@ -123,7 +126,7 @@ class _FixedTypes:
 
     def text_at(self, container: dict[str, Any] | list[Any], key: str | int, path: YamlPath) -> None:
         value = container[key]  # type: ignore[index]
-        if isinstance(value, str) or value is None or isinstance(value, (list, dict)):
+        if isinstance(value, (str, list, dict)):
             return
         converted, _ = coerce(self.document, path, value, "string")
         if converted is not None:
@@ -176,8 +179,6 @@ class _FixedTypes:
                 self.quantifier(value, key_path)
             elif key == "field":
                 self.text_at(condition, key, key_path)
-            elif key in ("is_empty", "exists"):
-                self.strict_at(value, key_path, "boolean")
             self.param_names(value, key_path)
 
     def quantifier(self, quantifier: dict[str, Any], path: YamlPath) -> None:
@@ -186,7 +187,6 @@ class _FixedTypes:
             self.condition(quantifier["where"], (*path, "where"))
         for key in _COMPARISONS:
             if key in quantifier:
-                self.strict_at(quantifier[key], (*path, key), "integer")
                 self.param_names(quantifier[key], (*path, key))
 
     def param_names(self, value: Any, path: YamlPath) -> None:

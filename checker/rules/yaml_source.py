@@ -57,6 +57,16 @@ class YamlDocument:
         return Issue(path, line, column, text)
 
 
+class Unreadable:
+    """Value of a node that could not be converted; the schema rejects it as no JSON type."""
+
+    def __repr__(self) -> str:
+        return "<unreadable>"
+
+
+UNREADABLE = Unreadable()
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -74,10 +84,14 @@ class _Converter:
         self.document.marks[path] = _mark(node)
         if id(node) in self._active:
             self.issues.append(self.document.issue(path, "an alias refers to itself; remove the recursive alias"))
-            return None
+            return UNREADABLE
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
 
+        if node.tag not in _COLLECTION_TAGS:
+            # Only scalars go through PyYAML's safe constructor, so check collection tags here.
+            self.issues.append(self.document.issue(path, f"unsupported tag '{node.tag}'; remove the tag"))
+            return UNREADABLE
         self._active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -95,7 +109,7 @@ class _Converter:
             return self._constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             self.issues.append(self.document.issue(path, f"{exc.problem}; remove the tag or quote the value"))
-            return node.value
+            return UNREADABLE
 
     def _mapping(self, node: yaml.Node, path: YamlPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -118,6 +132,7 @@ class _Converter:
 
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
 
 
 def read_yaml(text: str) -> tuple[YamlDocument | None, list[Issue]]:
