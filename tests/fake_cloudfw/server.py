@@ -13,7 +13,6 @@ import math
 import random
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -107,7 +106,7 @@ class FakeCloudFirewall:
         self.state = _State(data, chosen, Authenticator(accounts), random.Random(chosen.seed), tokens=float(chosen.burst))
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self.state))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-cloudfw", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-cloudfw", daemon=True)
 
     @property
     def port(self) -> int:
@@ -187,6 +186,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply_html(faults.html_status, number, split.query, query, headers)
             return
         status, payload, extra = self._answer(number, split.path, pairs, query, headers, body)
+        payload["RequestId"] = request_id(number)
         code = str(payload.get("Code", ""))
         self._record(number, split.query, query, headers, status, code)
         self._reply_json(status, payload, extra)
@@ -207,12 +207,9 @@ class _Handler(BaseHTTPRequestHandler):
         if headers.get("x-acs-version") != VERSION:
             return _rejection(Rejection(400, "InvalidVersion", "Specified parameter Version is not valid."))
         if faults.rate_limit is not None and not _take_token(state):
-            status, payload, extra = _error("Throttling.User")
-            if faults.retry_after_ms is not None:
-                extra["x-acs-retry-after"] = str(faults.retry_after_ms)
-            return status, payload, extra
+            return _throttled(faults, "Throttling.User")
         if faults.error_code and (not faults.error_at or number in faults.error_at):
-            return _error(faults.error_code)
+            return _throttled(faults, faults.error_code) if faults.error_code.startswith("Throttling") else _error(faults.error_code)
         return _page(state, query)
 
     def _record(self, number: int, raw_query: str, query: dict[str, str], headers: dict[str, str], status: int, code: str) -> None:
@@ -239,6 +236,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+def request_id(number: int) -> str:
+    """Return the RequestId of request ``number``, predictable so that tests can pin messages."""
+    return f"FAKE-{number:04d}"
+
+
 def _draw(state: _State) -> float:
     with state.lock:
         return state.rng.random()
@@ -256,6 +258,13 @@ def _take_token(state: _State) -> bool:
         return True
 
 
+def _throttled(faults: Faults, code: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+    status, payload, extra = _error(code)
+    if faults.retry_after_ms is not None:
+        extra["x-acs-retry-after"] = str(faults.retry_after_ms)
+    return status, payload, extra
+
+
 def _error(code: str, message: str | None = None) -> tuple[int, dict[str, Any], dict[str, str]]:
     status, default = _ERRORS.get(code, (400, f"{code} (injected)."))
     return _rejection(Rejection(status, code, message or default))
@@ -263,7 +272,7 @@ def _error(code: str, message: str | None = None) -> tuple[int, dict[str, Any], 
 
 def _rejection(rejection: Rejection) -> tuple[int, dict[str, Any], dict[str, str]]:
     payload = {
-        "RequestId": str(uuid.uuid4()).upper(),
+        "RequestId": "",
         "HostId": "cloudfw.aliyuncs.com",
         "Code": rejection.code,
         "Message": rejection.message,
@@ -288,7 +297,7 @@ def _page(state: _State, query: dict[str, str]) -> tuple[int, dict[str, Any], di
         items = [wire_copy(record, lang) for record in selected[(page - 1) * size : page * size]]
         _shift(state, selected, size)
     payload = {
-        "RequestId": str(uuid.uuid4()).upper(),
+        "RequestId": "",
         "TotalCount": len(selected) + state.faults.phantom_records,
         "DstIPList": items,
     }

@@ -173,7 +173,7 @@ class Pager:
                 f"more than --max-pages {self._max_pages}"
             )
         elif missing:
-            shortfall = f"records kept moving between pages through {passes} reconciliation passes"
+            shortfall = f"still missing after {passes} reconciliation passes over all pages"
         return PagingResult(
             total_count=self._target,
             records=list(self._records.values()),
