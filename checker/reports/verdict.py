@@ -32,12 +32,12 @@ def _gate_sentence(result: ScanResult) -> str:
         findings = _count_findings(sum(result.counts_by_severity().values()))
         return _("PASSED: %(findings)s reported; the gate is off (--fail-on never).") % {"findings": findings}
     if gate.passed:
-        return _("PASSED: no finding at or above %(threshold)s.") % {"threshold": severity_label(gate.fail_on)}
+        return _("PASSED: no finding at or above %(threshold)s.") % {"threshold": gate.fail_on.value}
 
     failing_rules = _failing_rule_count(result, gate.fail_on)
     values = {
         "findings": _count_findings(gate.failing),
-        "threshold": severity_label(gate.fail_on),
+        "threshold": gate.fail_on.value,
         "rules": ngettext("%(count)d rule", "%(count)d rules", failing_rules) % {"count": failing_rules},
         "worst_rule": gate.worst_rule or "?",
         "worst_severity": _worst_severity(result, gate.worst_rule),
@@ -81,16 +81,4 @@ def _worst_severity(result: ScanResult, rule_id: str | None) -> str:
     ]
     if not severities:
         return "?"
-    return severity_label(max(severities, key=lambda severity: severity.rank))
-
-
-def severity_label(severity: Severity) -> str:
-    """Return the name of ``severity`` in the current language (the value itself in English)."""
-    labels = {
-        Severity.CRITICAL: _("critical"),
-        Severity.HIGH: _("high"),
-        Severity.MEDIUM: _("medium"),
-        Severity.LOW: _("low"),
-        Severity.INFO: _("info"),
-    }
-    return labels[severity]
+    return max(severities, key=lambda severity: severity.rank).value
