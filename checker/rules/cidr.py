@@ -17,7 +17,7 @@ def parse_address(text: str) -> tuple[int, int] | None:
     """Return the IP version and integer value of ``text``, or None when it is no IP address.
 
     An IPv4-mapped IPv6 address (``::ffff:10.0.0.1``) returns its IPv4 form. Masked exports
-    such as ``10.0.XX.XX`` return None. The cache holds recent texts because the evaluator
+    such as ``10.0.XX.XX`` return None. The cache keeps recent texts because the evaluator
     runs every rule on one record before it moves to the next.
     """
     try:

@@ -1,7 +1,7 @@
 """Type-checked conditions: the tree that the compiler turns into a predicate.
 
 Every value here already has the Python type its field needs: ``in`` lists are frozensets,
-``matches`` holds a compiled pattern and ``in_cidr`` a :class:`~checker.rules.cidr.NetworkSet`.
+``matches`` contains a compiled pattern and ``in_cidr`` a :class:`~checker.rules.cidr.NetworkSet`.
 """
 
 from __future__ import annotations

@@ -28,10 +28,10 @@ def _parts(condition: Condition, label: str, parts: list[str | tuple[Quantifier,
 def build_evidence(condition: Condition, label: str) -> EvidenceFunction:
     """Return a function that lists what ``condition`` read on a record it fired on.
 
-    Each top-level field that a leaf reads maps to its value. A quantified list maps to the
-    items that matched ``where`` (some, none, count) or did not match it (every), as plain
-    dicts; two quantifiers over one list share the entry, without repeats. Only called for
-    findings, so it runs at interpreter speed.
+    Each top-level field that a leaf reads maps to its value. A quantified list maps to its
+    items, as plain dicts, that matched ``where`` (some, none, count) or did not match it
+    (every). Two quantifiers over one list share the entry, without repeats. The function is
+    only called for findings, so it runs at interpreter speed.
     """
     parts: list[str | tuple[Quantifier, Predicate]] = []
     _parts(condition, label, parts)

@@ -29,8 +29,8 @@ def select_rules(
     never selected.
 
     Raises:
-        ProblemList: a pattern matches no loaded rule, or a tag is on no loaded rule; both
-            are usually typos, and a gate must not silently check less than was asked.
+        ProblemList: a pattern matches no loaded rule, or a tag is on no loaded rule. Both
+            are usually typos, and a gate must not silently check less than requested.
     """
     loaded = policy_set.rules
     problems = _unmatched(loaded, rules, "rule pattern") + _unmatched(loaded, skip_rules, "skipped rule pattern")

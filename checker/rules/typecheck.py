@@ -1,6 +1,6 @@
 """Check a rule's ``when`` against the record model and build its typed condition tree.
 
-Runs after the schema check, so the shapes are right; what remains is whether fields
+Runs after the schema check, so the shapes are right. This step checks that fields
 exist, operators fit the field kind, values have the field's type, patterns and CIDRs
 parse, and params resolve. Field types always come from :func:`checker.records.record_fields`.
 """

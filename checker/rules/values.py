@@ -67,7 +67,7 @@ def yaml11_problem(document: YamlDocument, path: YamlPath, value: Any, expected:
 def coerce(document: YamlDocument, path: YamlPath, value: Any, expected: ValueType) -> tuple[Any, str | None]:
     """Convert the YAML value at ``path`` to ``expected``; return the value and an error or None.
 
-    The error says what is wrong and what to write instead; the caller adds the context.
+    The error states what is wrong and what to write instead. The caller adds the context.
     """
     if expected == "string":
         if isinstance(value, str):
@@ -117,7 +117,7 @@ class _FixedTypes:
 
     Text positions (ids, titles, tags, field names, param names) get the author's
     characters back, and ``enabled`` rejects YAML 1.1 booleans. Condition values and params
-    wait for the type check, which knows the field.
+    wait for the type check, which has the field's type.
     """
 
     def __init__(self, document: YamlDocument) -> None:

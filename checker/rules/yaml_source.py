@@ -1,6 +1,6 @@
 """Read a policy file into plain Python values, keeping the line and column of every value.
 
-PyYAML's safe composer builds the node tree; this module converts the nodes itself so that
+PyYAML's safe composer builds the node tree. This module converts the nodes itself, so
 each value keeps its position, duplicate keys are caught, and the exact text of every
 scalar stays available. YAML 1.1 resolves unquoted ``no``, ``on``, ``0443`` and ``1:10`` to
 booleans and numbers; :mod:`checker.rules.values` later decides from the target type
@@ -103,7 +103,7 @@ class _Converter:
     def _scalar(self, node: yaml.ScalarNode, path: YamlPath) -> Any:
         self.document.scalars[path] = Scalar(node.value, plain=node.style is None)
         if node.tag == _TIMESTAMP_TAG:
-            # No record field holds a date, so a date-like scalar is always meant as text.
+            # No record field contains a date, so a date-like scalar is always meant as text.
             return node.value
         try:
             return self._constructor.construct_object(node, deep=True)
