@@ -30,10 +30,10 @@ _IP_FILTERS = (("dst_ip", "DstIP"), ("public_ip", "PublicIP"), ("private_ip", "P
 def add_fetch_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup, *, include_lang: bool) -> None:
     """Add the fetch options to ``parser``, or to an argument group of it.
 
-    ``include_lang`` is true for ``fetch`` and false inside ``scan``, which has its own
-    ``--lang`` (it also sets the API's language) and ``--allow-partial`` and chooses the
-    snapshot path itself; so ``--lang``, ``--allow-partial`` and ``--output`` come only
-    with ``include_lang``.
+    ``include_lang`` is true for ``fetch`` and false inside ``scan``. Scan has its own
+    ``--lang``, which also sets the API's language, and its own ``--allow-partial``, and it
+    chooses the snapshot path itself. So ``--lang``, ``--allow-partial`` and ``--output``
+    come only with ``include_lang``.
     """
     window = _group(parser, "time window (UNIX seconds, or ISO 8601 with a UTC offset)")
     window.add_argument("--start", help="start of the traffic window, such as 1733300000 or 2024-12-04T10:00:00+08:00")
@@ -63,7 +63,7 @@ def add_fetch_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup,
     limits.add_argument("--max-qps", type=_positive_float, default=8.0, help="requests per second (default: 8; the API allows 10 per account)")
     limits.add_argument("--timeout", type=_positive_float, default=10.0, help="seconds to wait for a connection or a read (default: 10)")
     limits.add_argument("--max-retries", type=_retry_count, default=5, help="retries per page on throttling, 5xx and network errors (default: 5)")
-    limits.add_argument("--max-pages", type=_page_cap, default=10_000, help="most pages to fetch, 10 records each (default: 10000)")
+    limits.add_argument("--max-pages", type=_page_cap, default=10_000, help="maximum pages to fetch, 10 records each (default: 10000)")
     if include_lang:
         limits.add_argument("--allow-partial", action="store_true", help="write a snapshot marked partial instead of failing when records are missing")
         limits.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"snapshot file to write (default: {DEFAULT_OUTPUT})")

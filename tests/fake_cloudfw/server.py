@@ -1,9 +1,9 @@
 """A fake Cloud Firewall API on 127.0.0.1 that speaks DescribeOutgoingDestinationIP.
 
-It checks requests as the real service does (signature, date window, nonce reuse, action,
-version, parameters), serves generated records with filters, sorting and paging, and
-injects faults on request: latency, throttling, 5xx replies, HTML pages, fixed error
-codes and records that move between pages while a client pages through them.
+It checks requests as the real service does: signature, date window, nonce reuse, action,
+version and parameters. It serves generated records with filters, sorting and paging. On
+request it injects faults: latency, throttling, 5xx replies, HTML pages, fixed error codes,
+and records that move between pages while a client pages through them.
 """
 
 from __future__ import annotations
@@ -39,12 +39,12 @@ class Faults:
     burst: int = 10
     #: ``x-acs-retry-after`` value in milliseconds sent with throttling replies, if any.
     retry_after_ms: int | None = None
-    #: Share of requests answered with 503 ServiceUnavailable, drawn from a seeded generator.
+    #: Share of requests that get 503 ServiceUnavailable, drawn from a seeded generator.
     error_rate: float = 0.0
     seed: int = 0
     #: Rank swaps across a page boundary after every page served.
     shift_per_request: int = 0
-    #: Request numbers (1-based, all requests) answered with an HTML page.
+    #: Request numbers (1-based, all requests) that get an HTML page.
     html_at: frozenset[int] = frozenset()
     html_status: int = 502
     #: Error code returned for the requests in ``error_at`` (every request when it is empty).
@@ -162,11 +162,11 @@ class _Handler(BaseHTTPRequestHandler):
         """Keep the test output clean."""
 
     def do_POST(self) -> None:
-        """Answer one API call."""
+        """Handle one API call."""
         self._serve()
 
     def do_GET(self) -> None:
-        """Answer one API call; the real service accepts GET as well."""
+        """Handle one API call, because the real service accepts GET as well."""
         self._serve()
 
     def _serve(self) -> None:

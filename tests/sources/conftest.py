@@ -12,8 +12,6 @@ from typing import Any
 import pytest
 from fake_cloudfw import Account, FakeCloudFirewall, Faults
 
-from checker.cli.main import run
-
 #: Made-up credentials; the fake accepts exactly these.
 ACCESS_KEY_ID = "LTAI5tFakeKeyForTests"
 ACCESS_KEY_SECRET = "fake-secret-7d1c4b0e9a2f"
@@ -77,6 +75,9 @@ class CliResult:
 
 def run_cli(*args: str) -> CliResult:
     """Run ``cfw-checker`` in this process and capture its output."""
+    # Imported here so that the tests that need no CLI run even while it cannot be imported.
+    from checker.cli.main import run
+
     stdout, stderr = io.StringIO(), io.StringIO()
     code = run(list(args), stdout=stdout, stderr=stderr)
     return CliResult(code, stdout.getvalue(), stderr.getvalue())

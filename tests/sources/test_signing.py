@@ -53,8 +53,8 @@ def test_canonical_query_sorts_and_encodes_names() -> None:
     assert canonical_query({"b": "2", "a b": "1", "A": "x y"}) == "A=x%20y&a%20b=1&b=2"
 
 
-# The SDK leaves parameter names unencoded (every real name is plain ASCII), so names are
-# drawn from the unreserved characters, where both encodings agree; values take anything.
+# The SDK leaves parameter names unencoded because every real name is plain ASCII. So names
+# come from the unreserved characters, where both encodings agree. Values take anything.
 _NAMES = st.text(alphabet=string.ascii_letters + string.digits + "-_.~", min_size=1, max_size=12)
 _VALUES = st.text(
     alphabet=st.one_of(

@@ -38,7 +38,7 @@ _BODY_PREVIEW = 200
 
 
 class FailureKind(enum.Enum):
-    """How the client reacts to a failed attempt."""
+    """Category of a failed attempt, which decides whether the client retries."""
 
     THROTTLED = "throttled"
     SERVER = "server"

@@ -31,13 +31,13 @@ WORKERS = 16
 
 
 class PageClient(Protocol):
-    """What the pager needs from the API client."""
+    """Interface of the API client that the pager calls."""
 
     async def describe(self, parameters: Mapping[str, str], *, page: int) -> dict[str, Any]: ...
 
 
 class PageProgress(Protocol):
-    """What the pager reports while it runs."""
+    """Receiver of the pager's progress events."""
 
     def set_pages(self, pages: int) -> None: ...
 

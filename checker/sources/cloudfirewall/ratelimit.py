@@ -1,9 +1,9 @@
 """Request pacing that stays under a rate and backs off when the API throttles.
 
 Requests are spaced ``1 / rate`` seconds apart (a token bucket holding one token), so
-bursts never exceed the rate. On throttling the rate halves, at most once per second so
-that one burst of throttled replies counts once; each success then adds a small step
-back towards the maximum (additive increase, multiplicative decrease).
+bursts never exceed the rate. On throttling the rate halves, at most once per second, so
+one burst of throttled replies counts once. Each success then adds a small step back
+towards the maximum (additive increase, multiplicative decrease).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class RateLimiter:
             await asyncio.sleep(delay)
 
     def pause(self, seconds: float) -> None:
-        """Hold every later request back for ``seconds``, as a server's retry-after asks."""
+        """Hold every later request back for ``seconds``, as a server's retry-after requests."""
         self._next_slot = max(self._next_slot, self._clock() + seconds)
 
     def throttled(self) -> None:

@@ -1,7 +1,7 @@
 """The snapshot file that ``cfw-checker fetch`` writes and the file loader reads back.
 
 Layout: the API's own response shape (``TotalCount``, ``RequestId``, ``DstIPList`` with the
-raw records after deduplication) plus a ``source`` object that says where and when the
+raw records after deduplication) plus a ``source`` object that records where and when the
 records came from and whether the fetch was complete.
 """
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from checker.errors import InputError
 
@@ -140,8 +140,3 @@ def _describe(seconds: float) -> str:
 def _iso(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, tz=timezone.utc).isoformat().replace("+00:00", "Z")
 
-
-def describe_window(window: TimeWindow) -> str:
-    """Return ``start_iso .. end_iso (N h)`` for log lines and summaries."""
-    span = timedelta(seconds=window.end - window.start)
-    return f"{_iso(window.start)} .. {_iso(window.end)} ({span})"
