@@ -34,7 +34,7 @@ def build_rule(
     """
     raw: dict[str, Any] = document.value["rules"][path[1]]
     rule_id: str = raw["id"]
-    resolver = ParamResolver(document, path, rule_id, overrides)
+    resolver = ParamResolver(document, path, rule_id, source, overrides)
     condition = ConditionChecker(resolver).check(raw["when"], (*path, "when"), record_fields())
     if condition is None or resolver.issues or resolver.override_problems:
         return BuiltRule(None, resolver.issues, resolver.override_problems)

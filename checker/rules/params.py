@@ -47,6 +47,8 @@ class ParamResolver:
     document: YamlDocument
     rule_path: YamlPath
     rule_id: str
+    #: Display path of the policy file, for override messages.
+    source: str
     #: Override texts of this rule by param name.
     overrides: dict[str, str]
     issues: list[Issue] = field(default_factory=list)
@@ -96,7 +98,7 @@ class ParamResolver:
             if error is not None:
                 self.override_problems.append(
                     f"--param {self.rule_id}.{name}={self.overrides[name]}: {error}; the param is used "
-                    f"at line {line}, column {column} as {param_type.describe()}"
+                    f"at {self.source}:{line}:{column} as {param_type.describe()}"
                 )
             return value, error is None
 

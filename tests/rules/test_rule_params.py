@@ -96,17 +96,17 @@ PORT_RULE = HEAD + "    params: {ports: [22]}\n    when: {some: {in: Application
         (RULE_WITH_PARAM, {"R-1.high": "3"}, "--param R-1.high=3: rule R-1 has no param 'high'; its params are: low"),
         (RULE_WITH_PARAM, {"low": "3"}, "--param low=3: expected RULE_ID.NAME=VALUE, such as CFW-TI-001.min_sessions=5"),
         (RULE_WITH_PARAM, {"R-1.low": "ten"}, "--param R-1.low=ten: expected an integer in decimal digits, got 'ten'; "
-         "the param is used at line 6, column 38 as an integer"),
+         "the param is used at policy.yaml:6:38 as an integer"),
         (RULE_WITH_PARAM, {"R-1.low": "0x10"}, "--param R-1.low=0x10: expected an integer in decimal digits, got "
-         "'0x10'; the param is used at line 6, column 38 as an integer"),
+         "'0x10'; the param is used at policy.yaml:6:38 as an integer"),
         (PORT_RULE, {"R-1.ports": "22,,80"}, "--param R-1.ports=22,,80: an item of the comma-separated list is empty; "
-         "the param is used at line 6, column 69 as a list of integers"),
+         "the param is used at policy.yaml:6:69 as a list of integers"),
         (PORT_RULE, {"R-1.ports": "[22, \"80\"]"}, "--param R-1.ports=[22, \"80\"]: expected a list of integers, got "
-         "the JSON value \"80\"; the param is used at line 6, column 69 as a list of integers"),
+         "the JSON value \"80\"; the param is used at policy.yaml:6:69 as a list of integers"),
         (PORT_RULE, {"R-1.ports": "[22"}, "--param R-1.ports=[22: invalid JSON array: Expecting ',' delimiter at "
-         "character 4; the param is used at line 6, column 69 as a list of integers"),
+         "character 4; the param is used at policy.yaml:6:69 as a list of integers"),
         (PORT_RULE, {"R-1.ports": "[]"}, "--param R-1.ports=[]: expected a non-empty JSON array; the param is used "
-         "at line 6, column 69 as a list of integers"),
+         "at policy.yaml:6:69 as a list of integers"),
     ],
 )  # fmt: skip
 def test_override_errors(problems_of: Problems, policy: str, overrides: dict[str, str], expected: str) -> None:
@@ -117,7 +117,7 @@ def test_boolean_override_error(problems_of: Problems) -> None:
     policy = HEAD + "    params: {acl: true}\n    when: {field: HasAcl, equals: {param: acl}}\n"
 
     assert problems_of(policy, {"R-1.acl": "yes"}) == [
-        "--param R-1.acl=yes: expected true or false, got 'yes'; the param is used at line 6, column 35 as true or false"
+        "--param R-1.acl=yes: expected true or false, got 'yes'; the param is used at policy.yaml:6:35 as true or false"
     ]
 
 
