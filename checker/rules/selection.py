@@ -19,6 +19,7 @@ def select_rules(
     tags: Sequence[str] = (),
     skip_tags: Sequence[str] = (),
     severities: Collection[Severity] = (),
+    enable: Sequence[str] = (),
 ) -> tuple[Rule, ...]:
     """Return the enabled rules that the options select, in load order.
 
@@ -26,14 +27,19 @@ def select_rules(
     (``CFW-TI-*``, case-sensitive) and ``skip_rules`` drops matching rules. ``tags`` keeps
     rules that have at least one of the tags and ``skip_tags`` drops rules with any of them.
     ``severities``, when given, keeps only rules of those severities. Disabled rules are
-    never selected.
+    selected only when an ``enable`` id or pattern matches them; the other options then
+    apply to them as to any rule.
 
     Raises:
         ProblemList: a pattern matches no loaded rule, or a tag is on no loaded rule. Both
             are usually typos, and a gate must not silently check less than requested.
     """
     loaded = policy_set.rules
-    problems = _unmatched(loaded, rules, "rule pattern") + _unmatched(loaded, skip_rules, "skipped rule pattern")
+    problems = (
+        _unmatched(loaded, rules, "rule pattern")
+        + _unmatched(loaded, skip_rules, "skipped rule pattern")
+        + _unmatched(loaded, enable, "enabled rule pattern")
+    )
     known_tags = {tag for rule in loaded for tag in rule.tags}
     for option, names in (("tag", tags), ("skipped tag", skip_tags)):
         problems.extend(
@@ -44,7 +50,7 @@ def select_rules(
     if problems:
         raise ProblemList(f"{plural(len(problems), 'problem')} in the rule selection; nothing was evaluated", problems)
 
-    selected = [rule for rule in loaded if rule.enabled]
+    selected = [rule for rule in loaded if rule.enabled or any(fnmatchcase(rule.id, pattern) for pattern in enable)]
     if rules:
         selected = [rule for rule in selected if any(fnmatchcase(rule.id, pattern) for pattern in rules)]
     selected = [rule for rule in selected if not any(fnmatchcase(rule.id, pattern) for pattern in skip_rules)]

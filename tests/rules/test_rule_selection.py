@@ -73,3 +73,19 @@ def test_unknown_patterns_and_tags(policy_set: PolicySet) -> None:
         "tag 'threat' is on no loaded rule; check the spelling against the tags of the policy files",
         "skipped tag 'acls' is on no loaded rule; check the spelling against the tags of the policy files",
     ]
+
+
+def test_enable_selects_disabled_rule(policy_set: PolicySet) -> None:
+    assert "CFW-OFF-001" not in ids(policy_set)
+    assert ids(policy_set, enable=["CFW-OFF-*"]) == ["CFW-TI-001", "CFW-TI-002", "CFW-ACL-001", "CFW-OFF-001"]
+    assert ids(policy_set, enable=["CFW-OFF-001"], rules=["CFW-OFF-001"]) == ["CFW-OFF-001"]
+
+
+def test_enable_unknown_pattern_rejected(policy_set: PolicySet) -> None:
+    with pytest.raises(ProblemList) as caught:
+        select_rules(policy_set, enable=["CFW-NOPE-1"])
+
+    assert caught.value.problems == [
+        "enabled rule pattern 'CFW-NOPE-1' matches no loaded rule; check the id, "
+        "or list the rules with 'cfw-checker policies list'"
+    ]
