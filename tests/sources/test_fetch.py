@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,9 @@ from alibabacloud_tea_openapi.utils_models import Config as SdkConfig
 from fake_cloudfw import FakeCloudFirewall, Faults, generate_records
 
 from checker.records.model import Record
+from checker.sources.cloudfirewall.client import RequestStats
+from checker.sources.cloudfirewall.progress import BarProgress, make_progress
+from checker.sources.cloudfirewall.ratelimit import RateLimiter
 from checker.sources.cloudfirewall.signing import canonical_query
 
 from .conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET, SECURITY_TOKEN, WINDOW, fetch_cli, read_json, run_cli
@@ -24,7 +28,7 @@ StartFake = Callable[..., FakeCloudFirewall]
 
 
 @pytest.mark.usefixtures("env_credentials")
-def test_fetch_with_all_faults_returns_every_record(start_fake: StartFake, tmp_path: Path) -> None:
+def test_all_faults_lose_no_record(start_fake: StartFake, tmp_path: Path) -> None:
     faults = Faults(
         latency=0.01, rate_limit=15, burst=2, retry_after_ms=50, error_rate=0.05, seed=7, shift_per_request=2
     )
@@ -337,3 +341,32 @@ def test_fake_records_decode_with_model() -> None:
         for lang in ("zh", "en"):
             decoded = msgspec.convert(record.wire[lang], Record, strict=False)
             assert decoded.TotalBytes == int(record.wire[lang]["TotalBytes"])
+
+
+@pytest.mark.usefixtures("env_credentials")
+def test_scan_fetch_scans_the_snapshot(start_fake: StartFake, tmp_path: Path) -> None:
+    server = start_fake(records=40)
+
+    result = run_cli("scan", "--fetch", *WINDOW, "--endpoint", server.endpoint, "--output-dir", str(tmp_path), "--lang", "en")
+
+    assert result.code in (0, 1), result.stderr
+    assert "40 records scanned" in result.stderr.splitlines()[-1]
+    assert len(read_json(tmp_path / "snapshot.json")["DstIPList"]) == 40
+    assert server.received[0].query["Lang"] == "en"
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    progress = make_progress(stream, quiet=False, stats=RequestStats(), limiter=RateLimiter(8.0))
+    progress.set_pages(3)
+    progress.page_done(10)
+    progress.page_done(20)
+    progress.close()
+
+    assert isinstance(progress, BarProgress)
+    assert "2/3" in stream.getvalue()
+    assert "20 records, 0 retries, 8.0 req/s" in stream.getvalue()
