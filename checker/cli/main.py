@@ -82,7 +82,8 @@ def run(
         print(f"{_('error')}: {exc}", file=stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print(_("error: interrupted; no report was written"), file=stderr)
+        # Reports are written one by one, each atomically: some may be missing, none is partial.
+        print(_("error: interrupted; the reports of this run may be missing"), file=stderr)
         return EXIT_SOURCE_ERROR
     finally:
         remove_logging(handler)
