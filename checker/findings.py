@@ -40,3 +40,12 @@ class Finding(msgspec.Struct, frozen=True, kw_only=True):
     #: Field values that made the rule fire, keyed by field name; for list quantifiers, the
     #: list items that decided the outcome.
     evidence: dict[str, Any]
+    #: Id of the waiver that suppresses the finding, or None. A waived finding is kept in
+    #: every report but does not count for the gate.
+    waived_by: str | None = None
+    #: Expiry of that waiver, ISO 8601 in UTC with ``Z``.
+    waiver_expires: str | None = None
+    #: Owner of that waiver, when the waiver names one.
+    waiver_owner: str | None = None
+    #: ``new`` or ``existing`` when a baseline was given, else None.
+    baseline: str | None = None

@@ -65,11 +65,73 @@ class Gate:
     failing: int
     #: Id of the rule with the most severe failing findings (most findings breaks ties).
     worst_rule: str | None
+    #: True with ``--fail-on-new-only``: only findings new against the baseline count.
+    new_only: bool = False
+    #: Expired waivers that fail the gate (``--fail-on-expired-waivers``); 0 otherwise.
+    expired_waivers: int = 0
 
     @property
     def passed(self) -> bool:
-        """True when no finding reaches the threshold."""
-        return self.failing == 0
+        """True when no finding reaches the threshold and no expired waiver fails the gate."""
+        return self.failing == 0 and self.expired_waivers == 0
+
+    def counts(self, finding: Finding) -> bool:
+        """Tell whether ``finding`` counts against the gate.
+
+        Waived findings never count. With ``new_only``, only findings marked ``new`` against
+        the baseline count.
+        """
+        if self.fail_on is None or finding.waived_by is not None:
+            return False
+        if self.new_only and finding.baseline != "new":
+            return False
+        return finding.severity.at_least(self.fail_on)
+
+
+@dataclass(frozen=True)
+class WaiverSummary:
+    """A waiver as the reports list it: expired, or matching nothing."""
+
+    id: str
+    #: Expiry, ISO 8601 in UTC with ``Z``.
+    expires: str
+    reason: str
+    owner: str | None = None
+    ticket: str | None = None
+
+
+@dataclass(frozen=True)
+class WaiverUse:
+    """How a waivers file took part in a scan."""
+
+    #: Path of the waivers file as given.
+    file: str
+    #: Number of waivers in the file.
+    total: int
+    #: True with ``--ignore-waivers``: the file was validated but no waiver was applied.
+    ignored: bool = False
+    #: True with ``--fail-on-expired-waivers``.
+    fail_on_expired: bool = False
+
+
+@dataclass(frozen=True)
+class ResolvedFinding:
+    """A finding of the baseline that the current scan no longer has."""
+
+    rule_id: str
+    severity: Severity
+    dst_ip: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class BaselineComparison:
+    """The baseline a scan was compared with, and what it no longer finds."""
+
+    #: Path of the baseline ``results.json`` as given.
+    file: str
+    #: Baseline findings of rules evaluated in this scan that no current finding matches.
+    resolved: tuple[ResolvedFinding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +154,14 @@ class ScanResult:
     lang: str = "en"
     #: Wall time of loading and evaluation, in seconds.
     duration_seconds: float = 0.0
+    #: Waivers whose expiry has passed; they no longer apply.
+    expired_waivers: tuple[WaiverSummary, ...] = ()
+    #: Waivers in force that matched no finding.
+    unused_waivers: tuple[WaiverSummary, ...] = ()
+    #: The waivers file of the scan, or None when none was given.
+    waivers: WaiverUse | None = None
+    #: The baseline comparison, or None when no baseline was given.
+    baseline: BaselineComparison | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -104,6 +174,16 @@ class ScanResult:
     def rules_evaluated(self) -> int:
         """Number of rules that ran (not skipped)."""
         return sum(1 for outcome in self.outcomes if outcome.status is not RuleStatus.SKIPPED)
+
+    @property
+    def waived_findings(self) -> int:
+        """Number of findings that a waiver suppresses."""
+        return sum(1 for outcome in self.outcomes for finding in outcome.findings if finding.waived_by is not None)
+
+    def baseline_counts(self) -> dict[str, int]:
+        """Return the number of ``new`` and ``existing`` findings against the baseline."""
+        counts = Counter(finding.baseline for outcome in self.outcomes for finding in outcome.findings)
+        return {"new": counts.get("new", 0), "existing": counts.get("existing", 0)}
 
     def counts_by_severity(self) -> dict[Severity, int]:
         """Return the number of findings per severity, highest first, zeros included."""

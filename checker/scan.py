@@ -6,18 +6,27 @@ import dataclasses
 import datetime
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from checker import __version__
+from checker.baseline import StoredResults, compare_with_baseline, read_results
+from checker.errors import InputError
 from checker.evaluation import evaluate
 from checker.findings import Finding
+from checker.i18n import _
 from checker.records import Record
-from checker.result import Gate, RuleOutcome, RuleStatus, ScanResult
+from checker.result import BaselineComparison, Gate, RuleOutcome, RuleStatus, ScanResult, WaiverUse
 from checker.rules import PolicySet, Rule, load_policies, select_rules
 from checker.severity import Severity
 from checker.sources.loader import LoadedRecords, load_records
+from checker.waivers import WaiverFile, WaiverOutcome, apply_waivers, load_waivers
+
+
+def utc_now() -> datetime.datetime:
+    """Return the current time in UTC, as an aware datetime."""
+    return datetime.datetime.now(datetime.timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -36,13 +45,33 @@ class ScanOptions:
     fail_on: Severity | None = Severity.HIGH
     allow_partial: bool = False
     lang: str = "en"
+    #: Waivers file to apply, or None.
+    waivers: str | None = None
+    #: Validate the waivers file but apply none of its waivers (for audits).
+    ignore_waivers: bool = False
+    #: An expired waiver fails the gate.
+    fail_on_expired_waivers: bool = False
+    #: Earlier ``results.json`` that marks findings new or existing, or None.
+    baseline: str | None = None
+    #: Only findings new against the baseline count for the gate.
+    fail_on_new_only: bool = False
+    #: Source of the current time, for waiver expiry and ``generated_at``; tests pass a fixed one.
+    clock: Callable[[], datetime.datetime] = utc_now
+
+
+@dataclass(frozen=True)
+class _GateInputs:
+    """The waivers file and the baseline of a run, read before any record."""
+
+    waiver_file: WaiverFile | None
+    baseline: StoredResults | None
 
 
 def run_scan(options: ScanOptions, *, stdin: BinaryIO | None = None) -> ScanResult:
-    """Load policies and records, evaluate every selected rule, and decide the gate.
+    """Load policies, waivers, baseline and records, evaluate every selected rule, and decide the gate.
 
-    Policies load first, so a broken policy fails before any input is read. Raises
-    :class:`checker.errors.InputError` on policy or input errors.
+    Policies, waivers and the baseline load first, so a broken file fails before any input
+    is read. Raises :class:`checker.errors.InputError` on policy, waiver or input errors.
     """
     started = time.perf_counter()
     policy_set = load_policies(options.policies, param_overrides=options.param_overrides)
@@ -54,15 +83,78 @@ def run_scan(options: ScanOptions, *, stdin: BinaryIO | None = None) -> ScanResu
         skip_tags=options.skip_tags,
         severities=frozenset(options.severities),
     )
+    gate_inputs = _read_gate_inputs(options, policy_set)
     loaded = load_records(options.inputs, stdin=stdin, allow_partial=options.allow_partial)
 
-    findings_by_rule: dict[str, list[Finding]] = defaultdict(list)
-    for finding in evaluate(loaded.records, selected):
-        findings_by_rule[finding.rule_id].append(finding)
+    findings = list(evaluate(loaded.records, selected))
+    firing_ips = {finding.dst_ip for finding in findings}
+    records_by_ip = {record.DstIP: record for record in loaded.records if record.DstIP in firing_ips}
+    now = options.clock()
+    waived = _apply_waivers(options, gate_inputs.waiver_file, findings, records_by_ip, now)
+    findings = waived.findings if waived is not None else findings
+    comparison = None
+    if gate_inputs.baseline is not None and options.baseline is not None:
+        evaluated = {rule.id for rule in selected}
+        findings, comparison = compare_with_baseline(findings, options.baseline, gate_inputs.baseline, evaluated)
 
+    findings_by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        findings_by_rule[finding.rule_id].append(finding)
     outcomes = _outcomes(policy_set, selected, findings_by_rule)
-    result = _result(options, policy_set, loaded, outcomes)
+    result = _result(options, policy_set, loaded, outcomes, records_by_ip, now)
+    result = _with_gate_inputs(result, options, gate_inputs, waived, comparison)
     return dataclasses.replace(result, duration_seconds=time.perf_counter() - started)
+
+
+def _read_gate_inputs(options: ScanOptions, policy_set: PolicySet) -> _GateInputs:
+    if options.fail_on_new_only and options.baseline is None:
+        raise InputError(_("--fail-on-new-only needs --baseline: pass the results.json of an earlier scan"))
+    waiver_file = None
+    if options.waivers is not None:
+        waiver_file = load_waivers(options.waivers, [rule.id for rule in policy_set.rules])
+    baseline = read_results(options.baseline) if options.baseline is not None else None
+    return _GateInputs(waiver_file, baseline)
+
+
+def _apply_waivers(
+    options: ScanOptions,
+    waiver_file: WaiverFile | None,
+    findings: list[Finding],
+    records_by_ip: Mapping[str, Record],
+    now: datetime.datetime,
+) -> WaiverOutcome | None:
+    if waiver_file is None or options.ignore_waivers:
+        return None
+    return apply_waivers(findings, records_by_ip, waiver_file.waivers, now)
+
+
+def _with_gate_inputs(
+    result: ScanResult,
+    options: ScanOptions,
+    gate_inputs: _GateInputs,
+    waived: WaiverOutcome | None,
+    comparison: BaselineComparison | None,
+) -> ScanResult:
+    """Add the waiver and baseline sections to ``result`` and decide the gate with them."""
+    waiver_use = None
+    if gate_inputs.waiver_file is not None and options.waivers is not None:
+        waiver_use = WaiverUse(
+            file=options.waivers,
+            total=len(gate_inputs.waiver_file.waivers),
+            ignored=options.ignore_waivers,
+            fail_on_expired=options.fail_on_expired_waivers,
+        )
+    expired = tuple(waiver.summary() for waiver in waived.expired) if waived is not None else ()
+    unused = tuple(waiver.summary() for waiver in waived.unused) if waived is not None else ()
+    gate = decide_gate(
+        result.outcomes,
+        options.fail_on,
+        new_only=options.fail_on_new_only,
+        expired_waivers=len(expired) if options.fail_on_expired_waivers else 0,
+    )
+    return dataclasses.replace(
+        result, gate=gate, waivers=waiver_use, baseline=comparison, expired_waivers=expired, unused_waivers=unused
+    )
 
 
 def _outcomes(
@@ -75,40 +167,57 @@ def _outcomes(
             outcomes.append(RuleOutcome(rule, RuleStatus.SKIPPED))
             continue
         findings = tuple(sorted(findings_by_rule.get(rule.id, ()), key=lambda finding: finding.dst_ip))
-        status = RuleStatus.FAILED if findings else RuleStatus.PASSED
+        # A rule whose findings are all waived passes; its findings stay in the reports.
+        unwaived = any(finding.waived_by is None for finding in findings)
+        status = RuleStatus.FAILED if unwaived else RuleStatus.PASSED
         outcomes.append(RuleOutcome(rule, status, findings))
     return tuple(outcomes)
 
 
-def decide_gate(outcomes: Sequence[RuleOutcome], fail_on: Severity | None) -> Gate:
-    """Count the findings at or above ``fail_on`` and name the worst rule among them."""
-    if fail_on is None:
-        return Gate(fail_on=None, failing=0, worst_rule=None)
+def decide_gate(
+    outcomes: Sequence[RuleOutcome],
+    fail_on: Severity | None,
+    *,
+    new_only: bool = False,
+    expired_waivers: int = 0,
+) -> Gate:
+    """Count the findings that count against the gate and name the worst rule among them.
 
+    Waived findings never count; with ``new_only`` only findings marked ``new`` against
+    the baseline count. ``expired_waivers`` is the number of expired waivers that fail the
+    gate on their own (``--fail-on-expired-waivers``), whatever ``fail_on`` is.
+    """
+    if fail_on is None:
+        return Gate(fail_on=None, failing=0, worst_rule=None, new_only=new_only, expired_waivers=expired_waivers)
+
+    rules = Gate(fail_on=fail_on, failing=0, worst_rule=None, new_only=new_only)
     failing = 0
     worst: tuple[int, int, str] | None = None
     for outcome in outcomes:
-        count = sum(1 for finding in outcome.findings if finding.severity.at_least(fail_on))
+        count = sum(1 for finding in outcome.findings if rules.counts(finding))
         if not count:
             continue
         failing += count
         key = (outcome.rule.severity.rank, count, outcome.rule.id)
         if worst is None or key[:2] > worst[:2]:
             worst = key
-    return Gate(fail_on=fail_on, failing=failing, worst_rule=worst[2] if worst else None)
+    return dataclasses.replace(
+        rules, failing=failing, worst_rule=worst[2] if worst else None, expired_waivers=expired_waivers
+    )
 
 
 def _result(
-    options: ScanOptions, policy_set: PolicySet, loaded: LoadedRecords, outcomes: tuple[RuleOutcome, ...]
+    options: ScanOptions,
+    policy_set: PolicySet,
+    loaded: LoadedRecords,
+    outcomes: tuple[RuleOutcome, ...],
+    records_by_ip: dict[str, Record],
+    now: datetime.datetime,
 ) -> ScanResult:
-    firing_ips = {finding.dst_ip for outcome in outcomes for finding in outcome.findings}
-    records_by_ip: dict[str, Record] = {
-        record.DstIP: record for record in loaded.records if record.DstIP in firing_ips
-    }
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    finished = now.astimezone(datetime.timezone.utc).replace(microsecond=0)
     return ScanResult(
         tool_version=__version__,
-        generated_at=now.isoformat().replace("+00:00", "Z"),
+        generated_at=finished.isoformat().replace("+00:00", "Z"),
         inputs=loaded.inputs,
         policy_files=policy_set.files,
         outcomes=outcomes,

@@ -37,6 +37,7 @@ def add_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     _add_policy_options(parser)
     _add_output_options(parser)
+    _add_waiver_options(parser)
     _add_fetch_options(parser)
     parser.set_defaults(handler=run_scan_command)
 
@@ -78,6 +79,30 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
         help=_("scan an export that holds fewer records than its TotalCount; every report then says it is partial"),
     )
     group.add_argument("--lang", choices=["en", "zh"], help=_("language of reports and messages (default: from LANG)"))
+
+
+def _add_waiver_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(_("waivers and baseline"))
+    group.add_argument(
+        "--waivers", metavar="FILE",
+        help=_("YAML file of waivers: findings they match are kept and marked but do not fail the gate"),
+    )
+    group.add_argument(
+        "--ignore-waivers", action="store_true",
+        help=_("validate --waivers but apply none of them, so every finding counts (for audits)"),
+    )
+    group.add_argument(
+        "--fail-on-expired-waivers", action="store_true",
+        help=_("exit 1 when a waiver in --waivers has expired"),
+    )
+    group.add_argument(
+        "--baseline", metavar="FILE",
+        help=_("results.json of an earlier scan: marks each finding new or existing and lists resolved findings"),
+    )
+    group.add_argument(
+        "--fail-on-new-only", action="store_true",
+        help=_("count only findings that are new against --baseline for the gate"),
+    )
 
 
 def _add_fetch_options(parser: argparse.ArgumentParser) -> None:
@@ -131,6 +156,11 @@ def _scan_options(args: argparse.Namespace, *, lang: str) -> ScanOptions:
         fail_on=None if args.fail_on == "never" else Severity(args.fail_on),
         allow_partial=args.allow_partial,
         lang=lang,
+        waivers=args.waivers,
+        ignore_waivers=args.ignore_waivers,
+        fail_on_expired_waivers=args.fail_on_expired_waivers,
+        baseline=args.baseline,
+        fail_on_new_only=args.fail_on_new_only,
     )
 
 

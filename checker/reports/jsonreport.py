@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 import msgspec
 
 from checker.findings import Finding
-from checker.result import SCHEMA_VERSION, InputInfo, RuleOutcome, RuleStatus, ScanResult
+from checker.result import SCHEMA_VERSION, InputInfo, RuleOutcome, RuleStatus, ScanResult, WaiverSummary
 from checker.rules import PolicyFile
 from checker.reports.verdict import verdict_line
 
@@ -90,6 +90,50 @@ def _summary(result: ScanResult) -> dict[str, Any]:
         "rules_skipped": statuses.count(RuleStatus.SKIPPED),
         "findings": sum(by_severity.values()),
         "by_severity": by_severity,
+        **_gate_input_sections(result),
+    }
+
+
+def _gate_input_sections(result: ScanResult) -> dict[str, Any]:
+    """Return the ``waivers`` and ``baseline`` summary sections of the files the scan was given."""
+    sections: dict[str, Any] = {}
+    if result.waivers is not None:
+        sections["waivers"] = {
+            "file": result.waivers.file,
+            "total": result.waivers.total,
+            "ignored": result.waivers.ignored,
+            "fail_on_expired": result.waivers.fail_on_expired,
+            "waived_findings": result.waived_findings,
+            "expired": [_waiver(waiver) for waiver in result.expired_waivers],
+            "unused": [_waiver(waiver) for waiver in result.unused_waivers],
+        }
+    if result.baseline is not None:
+        counts = result.baseline_counts()
+        sections["baseline"] = {
+            "file": result.baseline.file,
+            "new": counts["new"],
+            "existing": counts["existing"],
+            "fail_on_new_only": result.gate.new_only,
+            "resolved": [
+                {
+                    "rule_id": finding.rule_id,
+                    "severity": finding.severity.value,
+                    "dst_ip": finding.dst_ip,
+                    "fingerprint": finding.fingerprint,
+                }
+                for finding in result.baseline.resolved
+            ],
+        }
+    return sections
+
+
+def _waiver(waiver: WaiverSummary) -> dict[str, Any]:
+    return {
+        "id": waiver.id,
+        "expires": waiver.expires,
+        "reason": waiver.reason,
+        "owner": waiver.owner,
+        "ticket": waiver.ticket,
     }
 
 
@@ -123,6 +167,7 @@ def _rule(outcome: RuleOutcome) -> dict[str, Any]:
         "severity": rule.severity.value,
         "status": outcome.status.value,
         "findings": len(outcome.findings),
+        "waived_findings": sum(1 for finding in outcome.findings if finding.waived_by is not None),
         "policy_file": rule.source,
         "frameworks": {name: list(controls) for name, controls in sorted(rule.frameworks.items())},
         "tags": list(rule.tags),
@@ -136,4 +181,6 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "dst_ip": finding.dst_ip,
         "fingerprint": finding.fingerprint,
         "evidence": finding.evidence,
+        "waived_by": finding.waived_by,
+        "baseline": finding.baseline,
     }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from checker.i18n import _, ngettext
 from checker.result import ScanResult
-from checker.severity import Severity
 
 
 def verdict_line(result: ScanResult) -> str:
@@ -12,13 +11,17 @@ def verdict_line(result: ScanResult) -> str:
 
     Examples: ``FAILED: 12 findings at or above high in 3 rules (worst: CFW-TI-001,
     critical). 300 records scanned, 20 rules evaluated.`` and ``PASSED: nothing was
-    scanned (the input holds 0 records).`` A partial input adds ``Partial input: REASON.``
+    scanned (the input holds 0 records).`` Waivers add ``2 findings waived.``, expired
+    waivers ``1 waiver expired (W-7).``, a baseline ``Against the baseline: 3 new, 9
+    existing, 1 resolved.`` and a partial input ``Partial input: REASON.``
     """
     gate = result.gate
     if result.records_scanned == 0 and gate.passed:
         line = _("PASSED: nothing was scanned (the input holds 0 records).")
     else:
         line = f"{_gate_sentence(result)} {_scan_sentence(result)}"
+    for sentence in _gate_input_sentences(result):
+        line += " " + sentence
 
     if result.partial_reason is not None:
         reason = result.partial_reason.strip().rstrip(".")
@@ -28,15 +31,22 @@ def verdict_line(result: ScanResult) -> str:
 
 def _gate_sentence(result: ScanResult) -> str:
     gate = result.gate
+    if gate.failing == 0 and gate.expired_waivers:
+        return _("FAILED: %(waivers)s expired (%(ids)s) and --fail-on-expired-waivers is set.") % {
+            "waivers": _count_waivers(len(result.expired_waivers)),
+            "ids": ", ".join(waiver.id for waiver in result.expired_waivers),
+        }
     if gate.fail_on is None:
         findings = _count_findings(sum(result.counts_by_severity().values()))
         return _("PASSED: %(findings)s reported; the gate is off (--fail-on never).") % {"findings": findings}
+    if gate.passed and gate.new_only:
+        return _("PASSED: no new finding at or above %(threshold)s.") % {"threshold": gate.fail_on.value}
     if gate.passed:
         return _("PASSED: no finding at or above %(threshold)s.") % {"threshold": gate.fail_on.value}
 
-    failing_rules = _failing_rule_count(result, gate.fail_on)
+    failing_rules = _failing_rule_count(result)
     values = {
-        "findings": _count_findings(gate.failing),
+        "findings": _count_new_findings(gate.failing) if gate.new_only else _count_findings(gate.failing),
         "threshold": gate.fail_on.value,
         "rules": ngettext("%(count)d rule", "%(count)d rules", failing_rules) % {"count": failing_rules},
         "worst_rule": gate.worst_rule or "?",
@@ -58,26 +68,58 @@ def _scan_sentence(result: ScanResult) -> str:
     return _("%(records)s scanned, %(rules)s evaluated.") % values
 
 
+def _gate_input_sentences(result: ScanResult) -> list[str]:
+    """Return the sentences on waivers and the baseline, when the scan had them."""
+    sentences: list[str] = []
+    if result.waivers is not None and result.waivers.ignored:
+        sentences.append(_("Waivers ignored (--ignore-waivers)."))
+    waived = result.waived_findings
+    if waived:
+        sentences.append(_("%(findings)s waived.") % {"findings": _count_findings(waived)})
+    # The gate sentence already names expired waivers when they alone fail the gate.
+    if result.expired_waivers and not (result.gate.failing == 0 and result.gate.expired_waivers):
+        sentences.append(
+            _("%(waivers)s expired (%(ids)s).")
+            % {
+                "waivers": _count_waivers(len(result.expired_waivers)),
+                "ids": ", ".join(waiver.id for waiver in result.expired_waivers),
+            }
+        )
+    if result.baseline is not None:
+        counts = result.baseline_counts()
+        sentences.append(
+            _("Against the baseline: %(new)d new, %(existing)d existing, %(resolved)d resolved.")
+            % {"new": counts["new"], "existing": counts["existing"], "resolved": len(result.baseline.resolved)}
+        )
+    return sentences
+
+
 def _count_findings(count: int) -> str:
     return ngettext("%(count)d finding", "%(count)d findings", count) % {"count": count}
 
 
-def _failing_rule_count(result: ScanResult, threshold: Severity) -> int:
-    """Count the rules with at least one finding at or above ``threshold``."""
-    return sum(
-        1
-        for outcome in result.outcomes
-        if any(finding.severity.at_least(threshold) for finding in outcome.findings)
-    )
+def _count_new_findings(count: int) -> str:
+    return ngettext("%(count)d new finding", "%(count)d new findings", count) % {"count": count}
+
+
+def _count_waivers(count: int) -> str:
+    return ngettext("%(count)d waiver", "%(count)d waivers", count) % {"count": count}
+
+
+def _failing_rule_count(result: ScanResult) -> int:
+    """Count the rules with at least one finding that counts against the gate."""
+    gate = result.gate
+    return sum(1 for outcome in result.outcomes if any(gate.counts(finding) for finding in outcome.findings))
 
 
 def _worst_severity(result: ScanResult, rule_id: str | None) -> str:
-    """Return the highest severity among the findings of ``rule_id``."""
+    """Return the highest severity among the findings of ``rule_id`` that count against the gate."""
     severities = [
         finding.severity
         for outcome in result.outcomes
         if outcome.rule.id == rule_id
         for finding in outcome.findings
+        if result.gate.counts(finding)
     ]
     if not severities:
         return "?"
