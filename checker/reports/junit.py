@@ -154,15 +154,40 @@ def _testcase(suite: _Suite, outcome: RuleOutcome) -> ET.Element:
         reason = _("rule disabled in its policy file") if not rule.enabled else _("rule not selected for this run")
         _child(testcase, "skipped", {}, reason)
     elif outcome.status is RuleStatus.FAILED:
-        count = len(outcome.findings)
+        # Waived findings never fail a test case; they are listed in <system-out> below.
+        unwaived = [finding for finding in outcome.findings if finding.waived_by is None]
+        count = len(unwaived)
         message = ngettext(
             "%(count)d violating destination (%(severity)s)",
             "%(count)d violating destinations (%(severity)s)",
             count,
         ) % {"count": count, "severity": rule.severity.value}
-        body = "\n".join(_failure_lines(outcome.findings))
+        body = "\n".join(_failure_lines(unwaived))
         _child(testcase, "failure", {"message": message, "type": rule.severity.value}, body)
+
+    waived = [finding for finding in outcome.findings if finding.waived_by is not None]
+    if waived:
+        _child(testcase, "system-out", {}, "\n".join(_waived_lines(waived)))
     return testcase
+
+
+def _waived_lines(findings: list[Finding]) -> list[str]:
+    """Return a headline and one ``DstIP  waived by ID until EXPIRY`` line per waived finding, capped."""
+    ordered = sorted(findings, key=lambda finding: finding.dst_ip)
+    lines = [
+        ngettext("%(count)d waived destination:", "%(count)d waived destinations:", len(ordered))
+        % {"count": len(ordered)}
+    ]
+    for finding in ordered[:MAX_FAILURE_LINES]:
+        values = {"ip": finding.dst_ip, "waiver": finding.waived_by, "expires": finding.waiver_expires or "?"}
+        line = _("%(ip)s  waived by %(waiver)s until %(expires)s") % values
+        if finding.waiver_owner:
+            line += " " + _("(owner: %(owner)s)") % {"owner": finding.waiver_owner}
+        lines.append(_one_line(line))
+    hidden = len(ordered) - MAX_FAILURE_LINES
+    if hidden > 0:
+        lines.append(_("+%(count)d more") % {"count": hidden})
+    return lines
 
 
 def _failure_lines(findings: Iterable[Finding]) -> list[str]:
