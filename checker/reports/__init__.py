@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from checker.errors import InputError
-from checker.reports import html, jsonreport, junit
+from checker.reports import html, jsonreport, junit, markdown, sarif
 from checker.reports.atomic import write_atomic
 from checker.reports.verdict import verdict_line
 from checker.result import ScanResult
@@ -34,6 +34,8 @@ FORMATS: dict[str, ReportFormat] = {
     "html": ReportFormat(html.write, "report.html"),
     "junit": ReportFormat(junit.write, "junit.xml"),
     "json": ReportFormat(jsonreport.write, "results.json"),
+    "sarif": ReportFormat(sarif.write, "results.sarif"),
+    "markdown": ReportFormat(markdown.write, "summary.md"),
 }
 
 

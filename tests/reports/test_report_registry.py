@@ -17,6 +17,8 @@ def test_formats_name_default_files() -> None:
         "html": "report.html",
         "junit": "junit.xml",
         "json": "results.json",
+        "sarif": "results.sarif",
+        "markdown": "summary.md",
     }
 
 
@@ -41,7 +43,7 @@ def test_unknown_format_is_rejected(tmp_path: Path, sample: ScanResult) -> None:
     with pytest.raises(InputError) as caught:
         write_reports(sample, tmp_path, ["json", "pdf"])
 
-    assert str(caught.value) == "unknown report format 'pdf': choose from html, junit, json."
+    assert str(caught.value) == "unknown report format 'pdf': choose from html, junit, json, sarif, markdown."
     assert os.listdir(tmp_path) == []
 
 
