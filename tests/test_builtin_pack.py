@@ -1,23 +1,20 @@
-"""The built-in policy pack: its test cases in policies/tests and its metadata."""
+"""The built-in policy pack: its test cases in policies/tests and its metadata.
+
+The cases run through :mod:`checker.policytests`, the runner of ``cfw-checker policies
+test``, so the test suite and the command never disagree about a case.
+"""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
-from typing import Any
 
-import msgspec
 import pytest
-import yaml
 
-from checker.evaluation import evaluate
-from checker.records import Record
+from checker import policytests
+from checker.policytests import PolicyCase
 from checker.rules import PolicySet, Rule, load_policies, select_rules
 
-CASES_DIR = Path(__file__).resolve().parent.parent / "policies" / "tests"
 FRAMEWORKS = {"MLPS-2.0", "ISO-27001-2022", "NIST-SP-800-53"}
 RULE_ID = re.compile(r"^CFW-[A-Z]+-\d{3}$")
 # SecuritySuggest values are opaque codes, because the API reference gives alert and drop
@@ -26,64 +23,36 @@ RULE_ID = re.compile(r"^CFW-[A-Z]+-\d{3}$")
 SUGGEST_WORDS = re.compile(r"\bSecuritySuggest\b|\balert\b|\bdrop\b|告警")
 
 
-def _load_cases() -> list[tuple[str, dict[str, Any]]]:
-    cases = []
-    for path in sorted(CASES_DIR.glob("*.test.yaml")):
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for case in document["tests"]:
-            cases.append((f"{path.name}::{case['name']}", case))
-    return cases
-
-
-CASES = _load_cases()
-
-
-def _override_text(value: Any) -> str:
-    """Return a case's param value as the text a user would pass to --param."""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+CASES = policytests.load_cases("builtin")
 
 
 @cache
-def _policy_set(overrides: tuple[tuple[str, str], ...] = ()) -> PolicySet:
-    return load_policies(["builtin"], param_overrides=dict(overrides))
+def _policy_set() -> PolicySet:
+    return load_policies(["builtin"])
 
 
-def _rules_for(case: Mapping[str, Any]) -> tuple[Rule, ...]:
-    """Return the enabled built-in rules plus those the case enables, with its params."""
-    overrides = tuple(sorted((key, _override_text(value)) for key, value in case.get("params", {}).items()))
-    policy_set = _policy_set(overrides)
-    enabled = set(case.get("enable", []))
-    return (*select_rules(policy_set), *(rule for rule in policy_set.rules if rule.id in enabled and not rule.enabled))
+@pytest.mark.parametrize("case", CASES, ids=[case.case_id for case in CASES])
+def test_policy_case(case: PolicyCase) -> None:
+    fired = policytests.fired_rules("builtin", case)
 
-
-def _fired(case: Mapping[str, Any]) -> set[str]:
-    records = [msgspec.convert(raw, Record, strict=False) for raw in case["records"]]
-    return {finding.rule_id for finding in evaluate(records, _rules_for(case))}
-
-
-@pytest.mark.parametrize("case", [case for _, case in CASES], ids=[case_id for case_id, _ in CASES])
-def test_policy_case(case: dict[str, Any]) -> None:
-    fired = _fired(case)
-
-    expect = case["expect"]
-    for rule_id in expect.get("fire", []):
+    for rule_id in case.fire:
         assert rule_id in fired, f"{rule_id} did not fire; fired: {sorted(fired)}"
-    for rule_id in expect.get("not_fire", []):
+    for rule_id in case.not_fire:
         assert rule_id not in fired, f"{rule_id} fired; fired: {sorted(fired)}"
 
 
 def test_every_case_names_known_rules() -> None:
     known = {rule.id for rule in _policy_set().rules}
 
-    for case_id, case in CASES:
-        named = {*case["expect"].get("fire", []), *case["expect"].get("not_fire", []), *case.get("enable", [])}
-        assert named, f"{case_id} expects nothing"
-        assert named <= known, f"{case_id} names unknown rules {sorted(named - known)}"
+    for case in CASES:
+        named = {*case.fire, *case.not_fire, *case.enable}
+        assert named, f"{case.case_id} expects nothing"
+        assert named <= known, f"{case.case_id} names unknown rules {sorted(named - known)}"
 
 
 def test_every_rule_has_firing_and_quiet_cases() -> None:
-    fires = {rule_id for _, case in CASES for rule_id in case["expect"].get("fire", [])}
-    quiet = {rule_id for _, case in CASES for rule_id in case["expect"].get("not_fire", [])}
+    fires = {rule_id for case in CASES for rule_id in case.fire}
+    quiet = {rule_id for case in CASES for rule_id in case.not_fire}
 
     for rule in _policy_set().rules:
         assert rule.id in fires, f"{rule.id} has no case where it fires"

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import BinaryIO, TextIO
 
 from checker import __version__
-from checker.cli import scan_command
+from checker.cli import policies_command, scan_command
 from checker.cli.logs import configure_logging, remove_logging
 from checker.errors import CheckerError
 from checker.i18n import _, default_language, set_language
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     scan_command.add_parser(commands, common)
     _add_fetch_parser(commands, common)
+    policies_command.add_parser(commands, common)
     return parser
 
 
