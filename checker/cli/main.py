@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import BinaryIO, TextIO
 
 from checker import __version__
-from checker.cli import policies_command, scan_command
+from checker.cli import diff_command, policies_command, scan_command
 from checker.cli.logs import configure_logging, remove_logging
 from checker.errors import CheckerError
 from checker.i18n import _, default_language, set_language
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan_command.add_parser(commands, common)
     _add_fetch_parser(commands, common)
     policies_command.add_parser(commands, common)
+    diff_command.add_parser(commands, common)
     return parser
 
 
