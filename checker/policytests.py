@@ -13,7 +13,7 @@ A test file (``*.test.yaml`` in the ``tests`` folder beside the policies) reads:
         params: {CFW-GEO-001.allowed_locations: []}  # optional: as --param gives them
 
 Problems in a test file (missing keys, unknown rule ids, invalid records) are input
-errors (exit 2); a case whose expectation does not hold is a test failure (exit 1).
+errors (exit 2). A case whose expectation does not hold is a test failure (exit 1).
 """
 
 from __future__ import annotations
