@@ -41,6 +41,8 @@ class ScanOptions:
     tags: Sequence[str] = ()
     skip_tags: Sequence[str] = ()
     severities: Sequence[Severity] = ()
+    #: Ids or globs of rules to evaluate although their file disables them.
+    enable_rules: Sequence[str] = ()
     #: Lowest severity that fails the gate; None turns the gate off.
     fail_on: Severity | None = Severity.HIGH
     allow_partial: bool = False
@@ -82,6 +84,7 @@ def run_scan(options: ScanOptions, *, stdin: BinaryIO | None = None) -> ScanResu
         tags=options.tags,
         skip_tags=options.skip_tags,
         severities=frozenset(options.severities),
+        enable=options.enable_rules,
     )
     gate_inputs = _read_gate_inputs(options, policy_set)
     loaded = load_records(options.inputs, stdin=stdin, allow_partial=options.allow_partial)

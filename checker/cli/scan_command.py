@@ -57,6 +57,10 @@ def _add_policy_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--tag", action="append", default=[], metavar="TAG", help=_("evaluate only rules with this tag, repeatable"))
     group.add_argument("--skip-tag", action="append", default=[], metavar="TAG", help=_("skip rules with this tag, repeatable"))
     group.add_argument(
+        "--enable-rule", action="append", default=[], metavar="ID",
+        help=_("evaluate these rule ids or globs although their policy file disables them, repeatable"),
+    )
+    group.add_argument(
         "--severity", metavar="LIST",
         help=_("evaluate only rules of these severities, comma-separated (such as critical,high)"),
     )
@@ -152,6 +156,7 @@ def _scan_options(args: argparse.Namespace, *, lang: str) -> ScanOptions:
         skip_rules=tuple(args.skip_rule),
         tags=tuple(args.tag),
         skip_tags=tuple(args.skip_tag),
+        enable_rules=tuple(args.enable_rule),
         severities=_parse_severities(args.severity),
         fail_on=None if args.fail_on == "never" else Severity(args.fail_on),
         allow_partial=args.allow_partial,

@@ -170,3 +170,27 @@ def test_verbosity_changes_diagnostics(tmp_path: Path, verbosity: str, expect_in
     _, _, stderr = scan([str(SAMPLE), "--output-dir", str(tmp_path), verbosity])
 
     assert ("wrote " in stderr) is expect_info
+
+
+def test_enable_rule_turns_on_location_allow_list(tmp_path: Path) -> None:
+    allowed = '["浙江省杭州市"]'
+
+    code, _, _ = scan([
+        str(SAMPLE), "--output-dir", str(tmp_path), "--format", "json", "--fail-on", "never",
+        "--enable-rule", "CFW-GEO-001", "--param", f"CFW-GEO-001.allowed_locations={allowed}",
+    ])
+
+    document = results(tmp_path)
+    geo = next(rule for rule in document["rules"] if rule["id"] == "CFW-GEO-001")
+    fired = [finding for finding in document["findings"] if finding["rule_id"] == "CFW-GEO-001"]
+    assert code == 0
+    assert geo["status"] == "failed"
+    assert fired
+    assert all(finding["evidence"]["LocationName"] != "浙江省杭州市" for finding in fired)
+
+
+def test_location_rule_skipped_by_default(tmp_path: Path) -> None:
+    scan([str(SAMPLE), "--output-dir", str(tmp_path), "--format", "json"])
+
+    geo = next(rule for rule in results(tmp_path)["rules"] if rule["id"] == "CFW-GEO-001")
+    assert geo["status"] == "skipped"
