@@ -16,7 +16,7 @@ from checker.rules import PolicyFile, Rule
 from checker.severity import DESCENDING, Severity
 
 #: Version of the ``results.json`` contract; bump the major part on incompatible changes.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class RuleStatus(str, enum.Enum):

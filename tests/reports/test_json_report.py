@@ -144,7 +144,7 @@ def test_header_fields(sample: ScanResult) -> None:
         "rules",
         "findings",
     ]
-    assert document["schema_version"] == "1.0"
+    assert document["schema_version"] == "1.1"
     assert document["tool"] == {"name": "cfw-checker", "version": "0.1.0"}
     assert document["generated_at"] == "2024-05-01T08:30:00Z"
 
