@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import BinaryIO, TextIO
@@ -104,4 +105,13 @@ def _set_language_early(argv: Sequence[str]) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    sys.exit(run(sys.argv[1:]))
+    try:
+        code = run(sys.argv[1:])
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of standard output (such as head) has gone; that is not an error of ours.
+        # Point stdout at devnull so that the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 0
+    sys.exit(code)
