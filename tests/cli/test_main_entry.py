@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 
-def test_closed_pipe_ends_quietly() -> None:
-    # A reader that closes early, like `cfw-checker policies docs | head -1`.
+def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    # Enough rules that the listing overflows the pipe buffer (64 KiB on Linux).
+    rules = "".join(
+        f"  - {{id: MANY-{index:04d}, title: {'long title ' * 8}, severity: low, "
+        "when: {field: HasAcl, equals: false}}\n"
+        for index in range(1500)
+    )
+    policy = tmp_path / "many.yaml"
+    policy.write_text("rules:\n" + rules, encoding="utf-8")
+
+    # A reader that closes early, like `cfw-checker policies list many.yaml | head -1`.
     process = subprocess.Popen(
-        [sys.executable, "-c", "from checker.cli.main import main; main()", "policies", "docs"],
+        [sys.executable, "-c", "from checker.cli.main import main; main()", "policies", "list", str(policy)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
