@@ -13,14 +13,14 @@ from typing import BinaryIO
 from checker import __version__
 from checker.baseline import StoredResults, compare_with_baseline, read_results
 from checker.errors import InputError
-from checker.evaluation import evaluate
 from checker.findings import Finding
 from checker.i18n import _
+from checker.parallel import EvaluatedInputs, RuleSelection, evaluate_inputs
 from checker.records import Record
 from checker.result import BaselineComparison, Gate, RuleOutcome, RuleStatus, ScanResult, WaiverUse
 from checker.rules import PolicySet, Rule, load_policies, select_rules
 from checker.severity import Severity
-from checker.sources.loader import LoadedRecords, load_records
+from checker.sources.file import DEFAULT_CHUNK_RECORDS
 from checker.waivers import WaiverFile, WaiverOutcome, apply_waivers, load_waivers
 
 
@@ -59,6 +59,10 @@ class ScanOptions:
     fail_on_new_only: bool = False
     #: Source of the current time, for waiver expiry and ``generated_at``; tests pass a fixed one.
     clock: Callable[[], datetime.datetime] = utc_now
+    #: Worker processes that evaluate the records; None picks one per CPU for large inputs.
+    jobs: int | None = None
+    #: Records decoded and evaluated at a time; the findings do not depend on it.
+    chunk_records: int = DEFAULT_CHUNK_RECORDS
 
 
 @dataclass(frozen=True)
@@ -87,11 +91,17 @@ def run_scan(options: ScanOptions, *, stdin: BinaryIO | None = None) -> ScanResu
         enable=options.enable_rules,
     )
     gate_inputs = _read_gate_inputs(options, policy_set)
-    loaded = load_records(options.inputs, stdin=stdin, allow_partial=options.allow_partial)
-
-    findings = list(evaluate(loaded.records, selected))
-    firing_ips = {finding.dst_ip for finding in findings}
-    records_by_ip = {record.DstIP: record for record in loaded.records if record.DstIP in firing_ips}
+    scanned = evaluate_inputs(
+        options.inputs,
+        stdin=stdin,
+        allow_partial=options.allow_partial,
+        rules=selected,
+        selection=_rule_selection(options),
+        jobs=options.jobs,
+        chunk_records=options.chunk_records,
+    )
+    findings = scanned.findings
+    records_by_ip = scanned.records_by_ip
     now = options.clock()
     waived = _apply_waivers(options, gate_inputs.waiver_file, findings, records_by_ip, now)
     findings = waived.findings if waived is not None else findings
@@ -104,9 +114,21 @@ def run_scan(options: ScanOptions, *, stdin: BinaryIO | None = None) -> ScanResu
     for finding in findings:
         findings_by_rule[finding.rule_id].append(finding)
     outcomes = _outcomes(policy_set, selected, findings_by_rule)
-    result = _result(options, policy_set, loaded, outcomes, records_by_ip, now)
+    result = _result(options, policy_set, scanned, outcomes, now)
     result = _with_gate_inputs(result, options, gate_inputs, waived, comparison)
     return dataclasses.replace(result, duration_seconds=time.perf_counter() - started)
+
+
+def _rule_selection(options: ScanOptions) -> RuleSelection:
+    return RuleSelection(
+        policies=tuple(options.policies),
+        param_overrides=dict(options.param_overrides),
+        rules=tuple(options.rules),
+        skip_rules=tuple(options.skip_rules),
+        tags=tuple(options.tags),
+        skip_tags=tuple(options.skip_tags),
+        severities=tuple(options.severities),
+    )
 
 
 def _read_gate_inputs(options: ScanOptions, policy_set: PolicySet) -> _GateInputs:
@@ -212,21 +234,20 @@ def decide_gate(
 def _result(
     options: ScanOptions,
     policy_set: PolicySet,
-    loaded: LoadedRecords,
+    scanned: EvaluatedInputs,
     outcomes: tuple[RuleOutcome, ...],
-    records_by_ip: dict[str, Record],
     now: datetime.datetime,
 ) -> ScanResult:
     finished = now.astimezone(datetime.timezone.utc).replace(microsecond=0)
     return ScanResult(
         tool_version=__version__,
         generated_at=finished.isoformat().replace("+00:00", "Z"),
-        inputs=loaded.inputs,
+        inputs=scanned.inputs,
         policy_files=policy_set.files,
         outcomes=outcomes,
-        records_scanned=len(loaded.records),
+        records_scanned=scanned.records_scanned,
         gate=decide_gate(outcomes, options.fail_on),
-        records_by_ip=records_by_ip,
-        partial_reason=loaded.partial_reason,
+        records_by_ip=scanned.records_by_ip,
+        partial_reason=scanned.partial_reason,
         lang=options.lang,
     )

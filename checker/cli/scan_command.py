@@ -83,6 +83,11 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
         help=_("scan an export that holds fewer records than its TotalCount; every report then says it is partial"),
     )
     group.add_argument("--lang", choices=["en", "zh"], help=_("language of reports and messages (default: from LANG)"))
+    group.add_argument(
+        "--jobs", type=int, metavar="N",
+        help=_("processes that evaluate the records; 1 evaluates in this process "
+               "(default: one per CPU for inputs of 48 MB or more)"),
+    )
 
 
 def _add_waiver_options(parser: argparse.ArgumentParser) -> None:
@@ -166,7 +171,14 @@ def _scan_options(args: argparse.Namespace, *, lang: str) -> ScanOptions:
         fail_on_expired_waivers=args.fail_on_expired_waivers,
         baseline=args.baseline,
         fail_on_new_only=args.fail_on_new_only,
+        jobs=_check_jobs(args.jobs),
     )
+
+
+def _check_jobs(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise InputError(_("--jobs %(value)d: give 1 or more processes") % {"value": value})
+    return value
 
 
 def _parse_params(values: list[str]) -> dict[str, str]:

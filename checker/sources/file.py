@@ -1,15 +1,20 @@
 """Read exported records: API responses, page lists, bare record lists, JSON Lines, snapshots.
 
-The shape is detected from the content, never from the file name. A file is decoded in one
-typed pass; only when that fails is it decoded again, record by record, to list every
-invalid record. Nothing is returned from a file that was only partly read.
+The shape is detected from the content, never from the file name. An input is read as
+chunks of raw JSON records (byte slices of the input), so that the caller decodes and
+evaluates one chunk at a time and never keeps every decoded record in memory. A JSON document is
+read whole; JSON Lines in a file are streamed line by line. Problems with single records
+are collected with their place and listed together once the input is read; a problem
+with the document's structure (not JSON, no records, an invalid TotalCount) raises at
+once. The caller must discard what it evaluated when any problem was found.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,6 +23,7 @@ import msgspec
 from checker.errors import InputError, ProblemList
 from checker.records import Record
 from checker.records.model import Count
+from checker.sources import jsonerrors
 from checker.sources.jsonerrors import describe_invalid, describe_malformed
 from checker.sources.shapes import Shape, first_significant_byte, probe_object
 
@@ -25,6 +31,11 @@ logger = logging.getLogger(__name__)
 
 #: Invalid records listed in one error; the rest are counted.
 MAX_LISTED_PROBLEMS = 20
+#: Records per chunk unless the caller asks for another size.
+DEFAULT_CHUNK_RECORDS = 2000
+#: Bytes read at a time from a JSON Lines file.
+READ_BLOCK_BYTES = 4 << 20
+_BOM = b"\xef\xbb\xbf"
 
 
 class Page(msgspec.Struct):
@@ -36,18 +47,51 @@ class Page(msgspec.Struct):
     source: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True)
-class ParsedInput:
-    """Records and metadata read from one input, before inputs are merged."""
+class RawPage(msgspec.Struct):
+    """A page whose records are kept as raw JSON, to be decoded chunk by chunk."""
 
-    path: str
+    DstIPList: list[msgspec.Raw]
+    TotalCount: Count | None = None
+    RequestId: str = ""
+    source: dict[str, Any] | None = None
+
+
+class _Document(msgspec.Struct):
+    """A JSON object input: a response, a snapshot or a single record, distinguished by its keys."""
+
+    DstIPList: list[msgspec.Raw] | msgspec.UnsetType = msgspec.UNSET
+    DstIP: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    TotalCount: Count | None = None
+    RequestId: str = ""
+    source: dict[str, Any] | None | msgspec.UnsetType = msgspec.UNSET
+
+
+_RAW_PAGE_DECODER = msgspec.json.Decoder(RawPage, strict=False)
+_DOCUMENT_DECODER = msgspec.json.Decoder(_Document, strict=False)
+#: A place in an input: (page index or line number, index in DstIPList); see item_path().
+Place = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class RawChunk:
+    """Consecutive raw JSON records of one input, with the place of each in the input."""
+
     shape: Shape
-    sha256: str
-    records: list[Record]
-    #: Largest TotalCount the input declared, or None when it declared none.
-    declared_total: int | None
-    request_ids: tuple[str, ...]
-    provenance: dict[str, Any] | None
+    items: list[msgspec.Raw | bytes]
+    places: list[Place]
+
+
+def item_path(shape: Shape, place: Place) -> str:
+    """Return the JSON path of a record for messages, such as ``DstIPList[41]`` or ``line 3: $``."""
+    first, second = place
+    if shape is Shape.JSONL:
+        return f"line {first}: $" if second < 0 else f"line {first}: DstIPList[{second}]"
+    if shape is Shape.PAGES:
+        return f"[{first}].DstIPList[{second}]"
+    if shape is Shape.RECORDS:
+        # A single record object (first is -1) is the whole input.
+        return f"[{second}]" if first >= 0 else "$"
+    return f"DstIPList[{second}]"
 
 
 def read_bytes(path: str, stdin: BinaryIO | None) -> bytes:
@@ -57,49 +101,315 @@ def read_bytes(path: str, stdin: BinaryIO | None) -> bytes:
             raise InputError("-: standard input is not available")
         return stdin.read()
 
+    _check_file(path)
+    try:
+        with open(path, "rb") as stream:
+            return stream.read()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the input file: {exc.strerror}") from exc
+
+
+def _check_file(path: str) -> None:
     file_path = Path(path)
     if not file_path.exists():
         raise InputError(f"{path}: input file not found; check the path")
     if file_path.is_dir():
         raise InputError(f"{path}: is a folder; give a JSON or JSON Lines file")
+
+
+@dataclass
+class InputReader:
+    """One input, read chunk by chunk.
+
+    The metadata fields are complete once :meth:`chunks` is exhausted. Problems with single
+    records or lines are appended to :attr:`problems`, with their place, as they are found.
+    """
+
+    path: str
+    stdin: BinaryIO | None = None
+    chunk_records: int = DEFAULT_CHUNK_RECORDS
+    shape: Shape = Shape.RESPONSE
+    sha256: str = ""
+    #: Largest TotalCount the input declared, or None when it declared none.
+    declared_total: int | None = None
+    request_ids: list[str] = field(default_factory=list)
+    provenance: dict[str, Any] | None = None
+    problems: list[tuple[Place, str]] = field(default_factory=list)
+
+    @property
+    def display(self) -> str:
+        """Return the path for messages: ``<stdin>`` for standard input."""
+        return "<stdin>" if self.path == "-" else self.path
+
+    def chunks(self) -> Iterator[RawChunk]:
+        """Yield the records of the input as raw chunks, in input order."""
+        if self.path == "-":
+            yield from self._document_chunks(read_bytes(self.path, self.stdin))
+            return
+
+        _check_file(self.path)
+        try:
+            with open(self.path, "rb") as stream:
+                yield from self._file_chunks(stream)
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot read the input file: {exc.strerror}") from exc
+
+    def problem_list(self) -> ProblemList | None:
+        """Return the collected problems as one error, or None when there are none."""
+        if not self.problems:
+            return None
+        problems = [message for _place, message in sorted(self.problems, key=lambda problem: problem[0])]
+        what = "invalid lines" if self.shape is Shape.JSONL else "invalid records"
+        return problem_list(self.display, problems, what)
+
+    def _file_chunks(self, stream: BinaryIO) -> Iterator[RawChunk]:
+        """Stream JSON Lines when the first line contains a complete value and more lines follow."""
+        head = _read_head(stream)
+        first_line = head[-1].removeprefix(_BOM) if len(head) == 1 else head[-1]
+        if first_line.lstrip().startswith(b"{") and _is_complete_value(first_line):
+            head += _read_until_content(stream)
+            if head[-1].strip():
+                self.shape = Shape.JSONL
+                hasher = hashlib.sha256()
+                yield from self._line_chunks(_stream_lines(stream, head, hasher))
+                self.sha256 = hasher.hexdigest()
+                return
+            yield from self._document_chunks(b"".join(head))
+            return
+
+        # Read the file again without buffering, because a buffered read() after
+        # readline() joins the buffer and the rest into a second copy of the file.
+        with open(self.path, "rb", buffering=0) as whole:
+            data = whole.readall()
+        yield from self._document_chunks(data)
+
+    def _document_chunks(self, data: bytes) -> Iterator[RawChunk]:
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        data = data.removeprefix(_BOM)
+        first = first_significant_byte(data)
+        if first is None:
+            raise InputError(
+                f"{self.display}: the input is empty; an export with no records is written as "
+                '[] or {"TotalCount": 0, "DstIPList": []}'
+            )
+        if first == ord("["):
+            yield from self._array_chunks(data)
+        elif first == ord("{"):
+            yield from self._object_chunks(data)
+        else:
+            raise InputError(f"{self.display}: {_malformed(data)}; the input must be JSON or JSON Lines")
+
+    def _array_chunks(self, data: bytes) -> Iterator[RawChunk]:
+        try:
+            items = msgspec.json.decode(data, type=list[msgspec.Raw])
+        except msgspec.DecodeError as exc:
+            raise InputError(f"{self.display}: {describe_malformed(data, exc)}") from exc
+
+        if not (items and probe_object(items[0]) in ("page", "snapshot")):
+            self.shape = Shape.RECORDS
+            yield from self._sliced_chunks(items, 0)
+            return
+
+        self.shape = Shape.PAGES
+        pages: list[RawPage] = []
+        for raw in items:
+            try:
+                pages.append(_RAW_PAGE_DECODER.decode(raw))
+            except msgspec.DecodeError as exc:
+                raise _typed_problems(self.display, data, list[Page], jsonerrors.collect_pages_problems, exc) from exc
+        for page in pages:
+            self._note_page(page)
+        entries = ((raw, (number, index)) for number, page in enumerate(pages) for index, raw in enumerate(page.DstIPList))
+        yield from self._built_chunks(entries)
+
+    def _object_chunks(self, data: bytes) -> Iterator[RawChunk]:
+        try:
+            document = _DOCUMENT_DECODER.decode(data)
+        except msgspec.ValidationError as exc:
+            yield from self._checked_object_chunks(data, exc)
+            return
+        except msgspec.DecodeError as exc:
+            if "trailing characters" not in str(exc):
+                raise InputError(f"{self.display}: {describe_malformed(data, exc)}") from exc
+            self.shape = Shape.JSONL
+            yield from self._line_chunks(enumerate(data.split(b"\n"), start=1))
+            return
+
+        if not isinstance(document.DstIPList, msgspec.UnsetType):
+            self.shape = Shape.RESPONSE if isinstance(document.source, msgspec.UnsetType) else Shape.SNAPSHOT
+            source = None if isinstance(document.source, msgspec.UnsetType) else document.source
+            self._note_page(RawPage(document.DstIPList, document.TotalCount, document.RequestId, source))
+            yield from self._sliced_chunks(document.DstIPList, 0)
+        elif not isinstance(document.DstIP, msgspec.UnsetType):
+            self.shape = Shape.RECORDS
+            yield RawChunk(Shape.RECORDS, [data], [(-1, 0)])
+        else:
+            raise _neither_error(self.display)
+
+    def _checked_object_chunks(self, data: bytes, error: msgspec.ValidationError) -> Iterator[RawChunk]:
+        """Read an object whose page keys failed validation: a record is still read, a page raises."""
+        kind = probe_object(data)
+        if kind == "record":
+            # Keys such as TotalCount mean nothing on a record, so the record may still be valid.
+            self.shape = Shape.RECORDS
+            yield RawChunk(Shape.RECORDS, [data], [(-1, 0)])
+            return
+        if kind not in ("page", "snapshot"):
+            raise _neither_error(self.display) from error
+        self.shape = Shape.SNAPSHOT if kind == "snapshot" else Shape.RESPONSE
+        raise _typed_problems(self.display, data, Page, jsonerrors.collect_page_problems, error)
+
+    def _line_chunks(self, lines: Iterable[tuple[int, bytes]]) -> Iterator[RawChunk]:
+        items: list[msgspec.Raw | bytes] = []
+        places: list[Place] = []
+        for number, line in lines:
+            if not line.strip():
+                continue
+            if b'"DstIPList"' in line:
+                self._add_page_line(line, number, items, places)
+            else:
+                items.append(line)
+                places.append((number, -1))
+            if len(items) >= self.chunk_records:
+                yield RawChunk(Shape.JSONL, items, places)
+                items, places = [], []
+        if items:
+            yield RawChunk(Shape.JSONL, items, places)
+
+    def _add_page_line(self, line: bytes, number: int, items: list[msgspec.Raw | bytes], places: list[Place]) -> None:
+        try:
+            page = _RAW_PAGE_DECODER.decode(line)
+        except msgspec.DecodeError:
+            self.problems.extend(((number, -1), problem) for problem in jsonerrors.describe_bad_line(line, number))
+            return
+        self._note_page(page)
+        items.extend(page.DstIPList)
+        places.extend((number, index) for index in range(len(page.DstIPList)))
+
+    def _sliced_chunks(self, items: list[msgspec.Raw], first: int) -> Iterator[RawChunk]:
+        size = self.chunk_records
+        for start in range(0, len(items), size):
+            part = items[start:start + size]
+            yield RawChunk(self.shape, part, [(first, index) for index in range(start, start + len(part))])
+
+    def _built_chunks(self, entries: Iterable[tuple[msgspec.Raw, Place]]) -> Iterator[RawChunk]:
+        items: list[msgspec.Raw | bytes] = []
+        places: list[Place] = []
+        for raw, place in entries:
+            items.append(raw)
+            places.append(place)
+            if len(items) >= self.chunk_records:
+                yield RawChunk(self.shape, items, places)
+                items, places = [], []
+        if items:
+            yield RawChunk(self.shape, items, places)
+
+    def _note_page(self, page: RawPage) -> None:
+        if page.TotalCount is not None:
+            self.declared_total = max(self.declared_total or 0, page.TotalCount)
+        if page.RequestId:
+            self.request_ids.append(page.RequestId)
+        if self.provenance is None and page.source is not None:
+            self.provenance = page.source
+
+
+def _read_head(stream: BinaryIO) -> list[bytes]:
+    """Read up to the first line that is not blank; return every line read."""
+    head: list[bytes] = []
+    while True:
+        line = stream.readline()
+        head.append(line)
+        if not line or line.removeprefix(_BOM).strip():
+            return head
+
+
+def _read_until_content(stream: BinaryIO) -> list[bytes]:
+    """Read lines up to the next one that is not blank, or to the end of the file."""
+    lines: list[bytes] = []
+    while True:
+        line = stream.readline()
+        lines.append(line)
+        if not line or line.strip():
+            return lines
+
+
+def _is_complete_value(line: bytes) -> bool:
     try:
-        return file_path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the input file: {exc.strerror}") from exc
+        msgspec.json.decode(line, type=msgspec.Raw)
+    except msgspec.DecodeError:
+        return False
+    return True
 
 
-def parse_input(path: str, data: bytes) -> ParsedInput:
-    """Detect the shape of ``data`` and decode every record in it."""
-    display = "<stdin>" if path == "-" else path
-    digest = hashlib.sha256(data).hexdigest()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+def _stream_lines(stream: BinaryIO, head: list[bytes], hasher: Any) -> Iterator[tuple[int, bytes]]:
+    """Yield (line number, line) from the lines already read and then the rest of ``stream``."""
+    for number, line in enumerate(head, start=1):
+        hasher.update(line)
+        if number == 1:
+            line = line.removeprefix(_BOM)
+        yield number, line.rstrip(b"\n")
+    number = len(head)
+    tail = b""
+    while block := stream.read(READ_BLOCK_BYTES):
+        hasher.update(block)
+        lines = (tail + block).split(b"\n")
+        tail = lines.pop()
+        for line in lines:
+            number += 1
+            yield number, line
+    if tail:
+        yield number + 1, tail
 
-    first = first_significant_byte(data)
-    if first is None:
-        raise InputError(
-            f"{display}: the input is empty; an export with no records is written as "
-            '[] or {"TotalCount": 0, "DstIPList": []}'
-        )
-    if first == ord("["):
-        shape, pages, records = _decode_array(display, data)
-    elif first == ord("{"):
-        shape, pages, records = _decode_object_or_lines(display, data)
-    else:
-        raise InputError(f"{display}: {_malformed(data)}; the input must be JSON or JSON Lines")
 
-    for page in pages:
-        records.extend(page.DstIPList)
-    totals = [page.TotalCount for page in pages if page.TotalCount is not None]
-    snapshot = next((page.source for page in pages if page.source is not None), None)
-    return ParsedInput(
-        path=path,
-        shape=shape,
-        sha256=digest,
-        records=records,
-        declared_total=max(totals) if totals else None,
-        request_ids=tuple(page.RequestId for page in pages if page.RequestId),
-        provenance=snapshot,
+def decode_chunk(chunk: RawChunk) -> tuple[list[Record], list[tuple[Place, str]]]:
+    """Decode the records of ``chunk``; return them and the problems of those that failed."""
+    records: list[Record] = []
+    problems: list[tuple[Place, str]] = []
+    decode = _RECORD_DECODER.decode
+    for raw, place in zip(chunk.items, chunk.places):
+        try:
+            records.append(decode(raw))
+        except msgspec.DecodeError as exc:
+            problems.append((place, _describe_item(chunk.shape, raw, place, exc)))
+    return records, problems
+
+
+_RECORD_DECODER = msgspec.json.Decoder(Record, strict=False)
+
+
+def _describe_item(shape: Shape, raw: msgspec.Raw | bytes, place: Place, error: msgspec.DecodeError) -> str:
+    if not isinstance(error, msgspec.ValidationError):
+        # Slices of a parsed document are valid JSON, so only a JSON Lines line gets here.
+        line_offset = place[0] - 1 if shape is Shape.JSONL else 0
+        return describe_malformed(bytes(raw), error, line_offset=line_offset)
+    return jsonerrors.describe_raw_record(bytes(raw), error, item_path(shape, place))
+
+
+def problem_list(display: str, problems: list[str], what: str) -> ProblemList:
+    """Return a :class:`ProblemList` that lists ``problems`` of the input ``display``."""
+    headline = f"{display}: {len(problems)} {what}; nothing was evaluated. Fix them or re-export"
+    if len(problems) == 1:
+        headline = f"{display}: 1 {what[:-1]}; nothing was evaluated. Fix it or re-export"
+    return ProblemList(headline, problems[:MAX_LISTED_PROBLEMS], total=len(problems))
+
+
+def _typed_problems(display: str, data: bytes, target: Any, collect: Any, error: msgspec.DecodeError) -> InputError:
+    """Return the error of a document whose structure failed, listing every problem in it."""
+    if not isinstance(error, msgspec.ValidationError):
+        return InputError(f"{display}: {describe_malformed(data, error)}")
+    document = msgspec.json.decode(data)
+    problems = collect(document, "")
+    if not problems:
+        # The per-record pass found nothing, so show the error of the whole document.
+        problems = [describe_invalid(document, error, "")]
+    return problem_list(display, problems, "invalid records")
+
+
+def _neither_error(display: str) -> InputError:
+    return InputError(
+        f"{display}: the JSON object has neither DstIPList (an API response) nor DstIP "
+        "(a record); give a DescribeOutgoingDestinationIP response, a list of them, "
+        "a list of records or JSON Lines"
     )
 
 
@@ -109,147 +419,3 @@ def _malformed(data: bytes) -> str:
     except msgspec.DecodeError as exc:
         return describe_malformed(data, exc)
     return "malformed JSON"
-
-
-def _decode_array(display: str, data: bytes) -> tuple[Shape, list[Page], list[Record]]:
-    try:
-        items = msgspec.json.decode(data, type=list[msgspec.Raw])
-    except msgspec.DecodeError as exc:
-        raise InputError(f"{display}: {describe_malformed(data, exc)}") from exc
-
-    if items and probe_object(items[0]) in ("page", "snapshot"):
-        pages = _decode_typed(display, data, list[Page], _collect_pages_problems)
-        return Shape.PAGES, pages, []
-    records = _decode_typed(display, data, list[Record], _collect_records_problems)
-    return Shape.RECORDS, [], records
-
-
-def _decode_object_or_lines(display: str, data: bytes) -> tuple[Shape, list[Page], list[Record]]:
-    try:
-        msgspec.json.decode(data, type=msgspec.Raw)
-    except msgspec.DecodeError as exc:
-        if "trailing characters" in str(exc):
-            return _decode_lines(display, data)
-        raise InputError(f"{display}: {describe_malformed(data, exc)}") from exc
-
-    kind = probe_object(data)
-    if kind == "record":
-        record = _decode_typed(display, data, Record, _collect_single_record_problems)
-        return Shape.RECORDS, [], [record]
-    if kind not in ("page", "snapshot"):
-        raise InputError(
-            f"{display}: the JSON object has neither DstIPList (an API response) nor DstIP "
-            "(a record); give a DescribeOutgoingDestinationIP response, a list of them, "
-            "a list of records or JSON Lines"
-        )
-    page = _decode_typed(display, data, Page, _collect_page_problems)
-    return (Shape.SNAPSHOT if kind == "snapshot" else Shape.RESPONSE), [page], []
-
-
-def _decode_lines(display: str, data: bytes) -> tuple[Shape, list[Page], list[Record]]:
-    pages: list[Page] = []
-    records: list[Record] = []
-    problems: list[str] = []
-    record_decoder = msgspec.json.Decoder(Record, strict=False)
-    page_decoder = msgspec.json.Decoder(Page, strict=False)
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        is_page = b'"DstIPList"' in line
-        try:
-            if is_page:
-                pages.append(page_decoder.decode(line))
-            else:
-                records.append(record_decoder.decode(line))
-            continue
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            pass
-        problems.extend(_describe_bad_line(line, number))
-
-    if problems:
-        raise _problem_list(display, problems, "invalid lines")
-    return Shape.JSONL, pages, records
-
-
-def _describe_bad_line(line: bytes, number: int) -> list[str]:
-    """List the problems of one JSON Lines line that failed the typed decode."""
-    try:
-        value = msgspec.json.decode(line)
-    except msgspec.DecodeError as exc:
-        return [describe_malformed(line, exc, line_offset=number - 1)]
-    if isinstance(value, dict) and "DstIPList" in value:
-        return _collect_page_problems(value, f"line {number}: ") or [f"line {number}: invalid page response"]
-    return _collect_record_problem(value, f"line {number}: $", [])
-
-
-def _decode_typed(display: str, data: bytes, target: Any, collect: Any) -> Any:
-    """Decode in one typed pass; on failure, collect every problem and raise them together."""
-    # ValidationError is a subclass of DecodeError, so it is caught first.
-    try:
-        return msgspec.json.decode(data, type=target, strict=False)
-    except msgspec.ValidationError as exc:
-        document = msgspec.json.decode(data)
-        problems = collect(document, "")
-        if not problems:
-            # The per-record pass found nothing, so show the error of the whole document.
-            problems = [describe_invalid(document, exc, "")]
-        raise _problem_list(display, problems, "invalid records") from exc
-    except msgspec.DecodeError as exc:
-        raise InputError(f"{display}: {describe_malformed(data, exc)}") from exc
-
-
-def _problem_list(display: str, problems: list[str], what: str) -> ProblemList:
-    headline = f"{display}: {len(problems)} {what}; nothing was evaluated. Fix them or re-export"
-    if len(problems) == 1:
-        headline = f"{display}: 1 {what[:-1]}; nothing was evaluated. Fix it or re-export"
-    return ProblemList(headline, problems[:MAX_LISTED_PROBLEMS], total=len(problems))
-
-
-def _collect_record_problem(value: Any, path: str, sink: list[Record]) -> list[str]:
-    try:
-        sink.append(msgspec.convert(value, Record, strict=False))
-    except msgspec.ValidationError as exc:
-        dst_ip = value.get("DstIP") if isinstance(value, dict) else None
-        shown_ip = dst_ip if isinstance(dst_ip, str) else None
-        return [describe_invalid(value, exc, path, dst_ip=shown_ip)]
-    return []
-
-
-def _collect_records_problems(document: Any, prefix: str) -> list[str]:
-    if not isinstance(document, list):
-        return [f"{prefix or '$'}: expected an array of records"]
-    problems: list[str] = []
-    sink: list[Record] = []
-    for index, value in enumerate(document):
-        problems.extend(_collect_record_problem(value, f"{prefix}[{index}]", sink))
-    return problems
-
-
-def _collect_single_record_problems(document: Any, prefix: str) -> list[str]:
-    return _collect_record_problem(document, prefix or "$", [])
-
-
-def _collect_page_problems(document: Any, prefix: str) -> list[str]:
-    if not isinstance(document, dict):
-        return [f"{prefix or '$'}: expected a response object with DstIPList"]
-    problems: list[str] = []
-    total = document.get("TotalCount")
-    if total is not None and (not isinstance(total, int) or isinstance(total, bool) or total < 0):
-        problems.append(f"{prefix}TotalCount: expected a non-negative integer, got {total!r}")
-    records = document.get("DstIPList")
-    if not isinstance(records, list):
-        problems.append(f"{prefix}DstIPList: expected an array of records")
-        return problems
-    parsed: list[Record] = []
-    for index, value in enumerate(records):
-        problems.extend(_collect_record_problem(value, f"{prefix}DstIPList[{index}]", parsed))
-    return problems
-
-
-def _collect_pages_problems(document: Any, prefix: str) -> list[str]:
-    if not isinstance(document, list):
-        return ["$: expected an array of page responses"]
-    problems: list[str] = []
-    for index, page in enumerate(document):
-        problems.extend(_collect_page_problems(page, f"{prefix}[{index}]."))
-    return problems

@@ -7,6 +7,8 @@ from typing import Any
 
 import msgspec
 
+from checker.records import Record
+
 _BYTE_OFFSET = re.compile(r"\(byte (\d+)\)")
 _AT_PATH = re.compile(r" - at `\$(.*)`$")
 _PATH_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
@@ -93,3 +95,82 @@ def _readable_reason(reason: str) -> str:
     for short, long in replacements.items():
         reason = re.sub(rf"\b{short}\b", long, reason)
     return reason[:1].lower() + reason[1:]
+
+
+# The collectors below run only after a typed decode failed. They convert the decoded
+# document record by record, so that every invalid record is listed with its JSON path.
+
+
+def collect_record_problem(value: Any, path: str) -> list[str]:
+    """Return the problem of one decoded record at ``path``, or an empty list if it is valid."""
+    try:
+        msgspec.convert(value, Record, strict=False)
+    except msgspec.ValidationError as exc:
+        dst_ip = value.get("DstIP") if isinstance(value, dict) else None
+        shown_ip = dst_ip if isinstance(dst_ip, str) else None
+        return [describe_invalid(value, exc, path, dst_ip=shown_ip)]
+    return []
+
+
+def describe_raw_record(raw: bytes, error: msgspec.ValidationError, path: str) -> str:
+    """Describe why the raw JSON record at ``path`` failed the typed decode."""
+    value = msgspec.json.decode(raw)
+    problems = collect_record_problem(value, path)
+    if problems:
+        return problems[0]
+    # The conversion of the decoded value passed, so show the decoder's own error.
+    dst_ip = value.get("DstIP") if isinstance(value, dict) else None
+    return describe_invalid(value, error, path, dst_ip=dst_ip if isinstance(dst_ip, str) else None)
+
+
+def collect_records_problems(document: Any, prefix: str) -> list[str]:
+    """List the problems of a decoded array of records."""
+    if not isinstance(document, list):
+        return [f"{prefix or '$'}: expected an array of records"]
+    problems: list[str] = []
+    for index, value in enumerate(document):
+        problems.extend(collect_record_problem(value, f"{prefix}[{index}]"))
+    return problems
+
+
+def collect_single_record_problems(document: Any, prefix: str) -> list[str]:
+    """List the problem of a decoded single record, the whole input."""
+    return collect_record_problem(document, prefix or "$")
+
+
+def collect_page_problems(document: Any, prefix: str) -> list[str]:
+    """List the problems of a decoded page response: its TotalCount, then each record."""
+    if not isinstance(document, dict):
+        return [f"{prefix or '$'}: expected a response object with DstIPList"]
+    problems: list[str] = []
+    total = document.get("TotalCount")
+    if total is not None and (not isinstance(total, int) or isinstance(total, bool) or total < 0):
+        problems.append(f"{prefix}TotalCount: expected a non-negative integer, got {total!r}")
+    records = document.get("DstIPList")
+    if not isinstance(records, list):
+        problems.append(f"{prefix}DstIPList: expected an array of records")
+        return problems
+    for index, value in enumerate(records):
+        problems.extend(collect_record_problem(value, f"{prefix}DstIPList[{index}]"))
+    return problems
+
+
+def collect_pages_problems(document: Any, prefix: str) -> list[str]:
+    """List the problems of a decoded array of page responses."""
+    if not isinstance(document, list):
+        return ["$: expected an array of page responses"]
+    problems: list[str] = []
+    for index, page in enumerate(document):
+        problems.extend(collect_page_problems(page, f"{prefix}[{index}]."))
+    return problems
+
+
+def describe_bad_line(line: bytes, number: int) -> list[str]:
+    """List the problems of one JSON Lines line that failed the typed decode."""
+    try:
+        value = msgspec.json.decode(line)
+    except msgspec.DecodeError as exc:
+        return [describe_malformed(line, exc, line_offset=number - 1)]
+    if isinstance(value, dict) and "DstIPList" in value:
+        return collect_page_problems(value, f"line {number}: ") or [f"line {number}: invalid page response"]
+    return collect_record_problem(value, f"line {number}: $")

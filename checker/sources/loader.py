@@ -4,19 +4,38 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import BinaryIO, Sequence
 
 from checker.errors import InputError
-from checker.findings import canonical_ip
 from checker.records import Record
 from checker.result import InputInfo
-from checker.sources.file import ParsedInput, parse_input, read_bytes
+from checker.sources.file import DEFAULT_CHUNK_RECORDS, InputReader, RawChunk, decode_chunk
 
 logger = logging.getLogger(__name__)
 
 #: DstIP values shown in a warning before the rest are only counted.
 MAX_SHOWN_IPS = 5
+
+# An IPv4 address in dotted decimal without leading zeros is already in the standard form
+# that ipaddress would give, so the common case needs no ipaddress object.
+_CANONICAL_IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])")
+
+
+def ip_key(text: str) -> tuple[str, bool]:
+    """Return the standard form of an IP address text, and whether it is an IP address at all.
+
+    Text that is no IP address (such as a masked ``10.0.XX.XX``) is its own key. The key
+    equals :func:`checker.findings.canonical_ip` of ``text``.
+    """
+    if _CANONICAL_IPV4.fullmatch(text):
+        return text, True
+    try:
+        return ipaddress.ip_address(text).compressed, True
+    except ValueError:
+        return text, False
 
 
 @dataclass(frozen=True)
@@ -29,113 +48,181 @@ class LoadedRecords:
     partial_reason: str | None
 
 
+@dataclass
+class _InputCounts:
+    kept: int = 0
+    #: Distinct DstIP keys in this input, duplicates within it counted once.
+    distinct: int = 0
+    duplicates: list[str] = field(default_factory=list)
+
+
+class RecordMerger:
+    """Merge the records of every input by DstIP, chunk by chunk, and check what was read.
+
+    The first record of each DstIP is kept. Call :meth:`accept` with the DstIP values of
+    each chunk in input order, then :meth:`finish` once every input is read.
+    """
+
+    def __init__(self, readers: Sequence[InputReader]) -> None:
+        self.readers = list(readers)
+        self._counts = [_InputCounts() for _ in self.readers]
+        self._chunk_problems: list[list[tuple[tuple[int, int], str]]] = [[] for _ in self.readers]
+        #: Each DstIP key seen, mapped to the last input it was seen in.
+        self._seen: dict[str, int] = {}
+        self._not_ips = 0
+        self._first_not_ip = ""
+
+    @property
+    def records_kept(self) -> int:
+        """Return the number of records kept so far, over all inputs."""
+        return sum(counts.kept for counts in self._counts)
+
+    @property
+    def failed(self) -> bool:
+        """Tell whether a record problem was found, so that nothing can be reported."""
+        return any(self._chunk_problems) or any(reader.problems for reader in self.readers)
+
+    def accept(self, input_index: int, dst_ips: list[str], problems: list[tuple[tuple[int, int], str]]) -> list[bool]:
+        """Merge the DstIP values of one chunk; return, for each, whether its record is kept."""
+        self._chunk_problems[input_index].extend(problems)
+        counts = self._counts[input_index]
+        seen = self._seen
+        keep: list[bool] = []
+        for dst_ip in dst_ips:
+            key, is_ip = (dst_ip, True) if _CANONICAL_IPV4.fullmatch(dst_ip) else ip_key(dst_ip)
+            previous = seen.get(key)
+            if previous != input_index:
+                counts.distinct += 1
+                seen[key] = input_index
+            if previous is not None:
+                counts.duplicates.append(dst_ip)
+                keep.append(False)
+                continue
+            counts.kept += 1
+            keep.append(True)
+            if not is_ip:
+                self._not_ips += 1
+                self._first_not_ip = self._first_not_ip or dst_ip
+        return keep
+
+    def finish(self, *, allow_partial: bool) -> tuple[tuple[InputInfo, ...], str | None]:
+        """Raise the problems of the first input that had any, or check completeness.
+
+        Returns the input descriptions and the partial-input reason. Raises
+        :class:`InputError` (exit 2) for invalid records or an incomplete export.
+        """
+        for reader, chunk_problems in zip(self.readers, self._chunk_problems):
+            reader.problems.extend(chunk_problems)
+            error = reader.problem_list()
+            if error is not None:
+                raise error
+
+        infos: list[InputInfo] = []
+        gaps: list[str] = []
+        for reader, counts in zip(self.readers, self._counts):
+            _warn_about_duplicates(reader, counts.duplicates)
+            infos.append(_info(reader, counts.kept, len(counts.duplicates)))
+            gap = _completeness_gap(reader, counts.distinct)
+            if gap:
+                gaps.append(gap)
+
+        self._warn_about_unparsable_ips()
+        if gaps and not allow_partial:
+            raise InputError(
+                "; ".join(gaps) + ". Export every page, or pass --allow-partial to scan what "
+                "is there (every report then says it covers a partial export)"
+            )
+        for gap in gaps:
+            logger.warning("%s; scanning it anyway because of --allow-partial", gap)
+        return tuple(infos), "; ".join(gaps) or None
+
+    def _warn_about_unparsable_ips(self) -> None:
+        if not self._not_ips:
+            return
+        subject = "1 record has" if self._not_ips == 1 else f"{self._not_ips} records have"
+        logger.warning(
+            "%s a DstIP that is not an IP address (such as %s); "
+            "in_cidr conditions never match it and not_in_cidr conditions always do",
+            subject, self._first_not_ip,
+        )
+
+
+def open_inputs(
+    paths: Sequence[str], *, stdin: BinaryIO | None, chunk_records: int = DEFAULT_CHUNK_RECORDS
+) -> list[InputReader]:
+    """Return a reader for each input; raise :class:`InputError` when ``-`` is given twice."""
+    if list(paths).count("-") > 1:
+        raise InputError("-: standard input can be read only once; give '-' once")
+    return [InputReader(path, stdin, chunk_records) for path in paths]
+
+
+def input_chunks(readers: Sequence[InputReader]) -> Iterator[tuple[int, RawChunk]]:
+    """Yield (input index, chunk) for every chunk of every input, in order."""
+    for index, reader in enumerate(readers):
+        for chunk in reader.chunks():
+            yield index, chunk
+
+
 def load_records(paths: Sequence[str], *, stdin: BinaryIO | None, allow_partial: bool) -> LoadedRecords:
     """Read every input, merge records by DstIP, and refuse incomplete input unless allowed.
 
-    Raises :class:`InputError` (exit 2) for unreadable, invalid or incomplete input.
+    Holds every record in memory; a scan evaluates chunk by chunk instead. Raises
+    :class:`InputError` (exit 2) for unreadable, invalid or incomplete input.
     """
-    if list(paths).count("-") > 1:
-        raise InputError("-: standard input can be read only once; give '-' once")
-
-    parsed = [parse_input(path, read_bytes(path, stdin)) for path in paths]
-    seen: set[str] = set()
+    readers = open_inputs(paths, stdin=stdin)
+    merger = RecordMerger(readers)
     merged: list[Record] = []
-    infos: list[InputInfo] = []
-    gaps: list[str] = []
-    for item in parsed:
-        kept, duplicates = _merge_into(item, seen, merged)
-        infos.append(_info(item, len(kept), len(duplicates)))
-        unique_in_input = len({canonical_ip(record.DstIP) for record in item.records})
-        gap = _completeness_gap(item, unique_in_input)
-        if gap:
-            gaps.append(gap)
-
-    _warn_about_unparsable_ips(merged)
-    if gaps and not allow_partial:
-        raise InputError(
-            "; ".join(gaps) + ". Export every page, or pass --allow-partial to scan what "
-            "is there (every report then says it covers a partial export)"
-        )
-    for gap in gaps:
-        logger.warning("%s; scanning it anyway because of --allow-partial", gap)
-    return LoadedRecords(merged, tuple(infos), "; ".join(gaps) or None)
+    for index, chunk in input_chunks(readers):
+        records, problems = decode_chunk(chunk)
+        keep = merger.accept(index, [record.DstIP for record in records], problems)
+        merged.extend(record for record, kept in zip(records, keep) if kept)
+    inputs, partial_reason = merger.finish(allow_partial=allow_partial)
+    return LoadedRecords(merged, inputs, partial_reason)
 
 
-def _merge_into(item: ParsedInput, seen: set[str], merged: list[Record]) -> tuple[list[Record], list[str]]:
-    """Append the records of ``item`` whose DstIP is new; return them and the duplicate IPs."""
-    kept: list[Record] = []
-    duplicates: list[str] = []
-    for record in item.records:
-        key = canonical_ip(record.DstIP)
-        if key in seen:
-            duplicates.append(record.DstIP)
-            continue
-        seen.add(key)
-        kept.append(record)
-    merged.extend(kept)
-
-    if duplicates:
-        shown = ", ".join(duplicates[:MAX_SHOWN_IPS])
-        more = f" and {len(duplicates) - MAX_SHOWN_IPS} more" if len(duplicates) > MAX_SHOWN_IPS else ""
-        subject = "1 record" if len(duplicates) == 1 else f"{len(duplicates)} records"
-        logger.warning(
-            "%s: merged %s whose DstIP appeared earlier (kept the first): %s%s",
-            _display(item.path), subject, shown, more,
-        )
-    return kept, duplicates
+def _warn_about_duplicates(reader: InputReader, duplicates: list[str]) -> None:
+    if not duplicates:
+        return
+    shown = ", ".join(duplicates[:MAX_SHOWN_IPS])
+    more = f" and {len(duplicates) - MAX_SHOWN_IPS} more" if len(duplicates) > MAX_SHOWN_IPS else ""
+    subject = "1 record" if len(duplicates) == 1 else f"{len(duplicates)} records"
+    logger.warning(
+        "%s: merged %s whose DstIP appeared earlier (kept the first): %s%s",
+        reader.display, subject, shown, more,
+    )
 
 
-def _completeness_gap(item: ParsedInput, held: int) -> str | None:
+def _completeness_gap(reader: InputReader, held: int) -> str | None:
     """Describe how an input falls short of its TotalCount, or return None when it does not."""
-    provenance = item.provenance or {}
+    provenance = reader.provenance or {}
     if provenance.get("complete") is False:
         missing = provenance.get("missing")
         detail = f" ({missing} records missing)" if isinstance(missing, int) else ""
-        return f"{_display(item.path)}: the snapshot is marked incomplete{detail}"
+        return f"{reader.display}: the snapshot is marked incomplete{detail}"
 
-    declared = item.declared_total
+    declared = reader.declared_total
     if declared is None or declared <= held:
         if declared is not None and declared < held:
             logger.warning(
                 "%s: holds %d records but TotalCount is %d; the data changed while it was exported",
-                _display(item.path), held, declared,
+                reader.display, held, declared,
             )
         return None
     noun = "record" if held == 1 else "records"
     return (
-        f"{_display(item.path)}: incomplete export: TotalCount is {declared} but the input "
+        f"{reader.display}: incomplete export: TotalCount is {declared} but the input "
         f"holds {held} {noun} ({declared - held} missing)"
     )
 
 
-def _warn_about_unparsable_ips(records: list[Record]) -> None:
-    bad: list[str] = []
-    for record in records:
-        try:
-            ipaddress.ip_address(record.DstIP)
-        except ValueError:
-            bad.append(record.DstIP)
-    if bad:
-        subject = "1 record has" if len(bad) == 1 else f"{len(bad)} records have"
-        logger.warning(
-            "%s a DstIP that is not an IP address (such as %s); "
-            "in_cidr conditions never match it and not_in_cidr conditions always do",
-            subject, bad[0],
-        )
-
-
-def _info(item: ParsedInput, records: int, duplicates: int) -> InputInfo:
+def _info(reader: InputReader, records: int, duplicates: int) -> InputInfo:
     return InputInfo(
-        path=item.path,
-        shape=item.shape.value,
-        sha256=item.sha256,
+        path=reader.path,
+        shape=reader.shape.value,
+        sha256=reader.sha256,
         records=records,
-        declared_total=item.declared_total,
-        request_ids=item.request_ids,
-        provenance=item.provenance,
+        declared_total=reader.declared_total,
+        request_ids=tuple(reader.request_ids),
+        provenance=reader.provenance,
         duplicates_merged=duplicates,
     )
-
-
-def _display(path: str) -> str:
-    return "<stdin>" if path == "-" else path

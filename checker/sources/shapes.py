@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import enum
+import re
 from typing import Any
 
 import msgspec
+
+
+_SIGNIFICANT = re.compile(rb"[^ \t\r\n]")
 
 
 class Shape(str, enum.Enum):
@@ -46,8 +50,9 @@ def probe_object(raw: bytes) -> str:
 
 def first_significant_byte(data: bytes) -> int | None:
     """Return the first byte that is not JSON whitespace, or None for a blank input."""
-    stripped = data.lstrip(b" \t\r\n")
-    return stripped[0] if stripped else None
+    # A search, because lstrip() would copy the whole input.
+    found = _SIGNIFICANT.search(data)
+    return found.group()[0] if found else None
 
 
 def is_object_like(value: Any) -> bool:
