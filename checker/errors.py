@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from checker.i18n import _
+
 
 class CheckerError(Exception):
     """Root of every error cfw-checker raises on purpose."""
@@ -30,5 +32,5 @@ class ProblemList(InputError):
         self.total = len(problems) if total is None else total
         lines = [headline, *(f"  {problem}" for problem in problems)]
         if self.total > len(problems):
-            lines.append(f"  ... and {self.total - len(problems)} more")
+            lines.append("  " + _("... and %(count)d more") % {"count": self.total - len(problems)})
         super().__init__("\n".join(lines))

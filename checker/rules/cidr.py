@@ -7,6 +7,8 @@ import functools
 import ipaddress
 from collections.abc import Iterable
 
+from checker.i18n import _
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _MAPPED_PREFIX = ipaddress.IPv6Network("::ffff:0:0/96")
@@ -41,8 +43,10 @@ def parse_network(text: str) -> tuple[Network | None, str | None]:
     except ValueError as exc:
         if "host bits set" in str(exc):
             loose = ipaddress.ip_network(text.strip(), strict=False)
-            return None, f"host bits are set; write {loose} for the network or the address alone for one host"
-        return None, (
+            return None, _("host bits are set; write %(network)s for the network or the address alone for one host") % {
+                "network": loose
+            }
+        return None, _(
             "not an IPv4 or IPv6 network; write an address and a prefix length of 0 to 32 (IPv4) "
             "or 0 to 128 (IPv6), such as 10.0.0.0/8 or 2001:db8::/32"
         )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from checker.errors import InputError
+from checker.i18n import _
 from checker.rules.builder import build_rule
 from checker.rules.model import PolicyFile, PolicySet, Rule
 from checker.rules.problems import Issue, Problem, problem_list
@@ -71,8 +72,10 @@ def load_policies(paths: Sequence[str], *, param_overrides: Mapping[str, str] = 
     files = tuple(loaded_file.policy_file for loaded_file in loaded if loaded_file.policy_file is not None)
     policy_set = PolicySet(files)
     if not policy_set.rules:
-        raise InputError(f"no rules found in {', '.join(paths)}; give a policy file that has rules, or 'builtin'")
-    logger.info("loaded %d rules from %d policy files", len(policy_set.rules), len(files))
+        raise InputError(
+            _("no rules found in %(paths)s; give a policy file that has rules, or 'builtin'") % {"paths": ", ".join(paths)}
+        )
+    logger.info(_("loaded %d rules from %d policy files"), len(policy_set.rules), len(files))
     return policy_set
 
 
@@ -86,7 +89,9 @@ def _policy_sources(paths: Sequence[str]) -> Iterator[tuple[str, bytes]]:
                     yield f"builtin:{entry.name}", entry.read_bytes()
             continue
         if not os.path.exists(path):
-            raise InputError(f"{path}: policy path not found; give a YAML file, a folder of YAML files or 'builtin'")
+            raise InputError(
+                _("%(path)s: policy path not found; give a YAML file, a folder of YAML files or 'builtin'") % {"path": path}
+            )
         if os.path.isdir(path):
             names = sorted(name for name in os.listdir(path) if name.endswith(_SUFFIXES))
             files = [os.path.join(path, name) for name in names if os.path.isfile(os.path.join(path, name))]
@@ -101,7 +106,9 @@ def _read_bytes(path: str) -> bytes:
         with open(path, "rb") as stream:
             return stream.read()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the policy file: {exc.strerror}; check its permissions") from exc
+        raise InputError(
+            _("%(path)s: cannot read the policy file: %(reason)s; check its permissions") % {"path": path, "reason": exc.strerror}
+        ) from exc
 
 
 def _load_file(source: str, data: bytes, overrides: dict[str, dict[str, str]]) -> _LoadedFile:
@@ -109,13 +116,14 @@ def _load_file(source: str, data: bytes, overrides: dict[str, dict[str, str]]) -
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problem = Problem(source, 1, 1, None, f"invalid UTF-8 at byte {exc.start}; save the file as UTF-8")
+        text = _("invalid UTF-8 at byte %(offset)d; save the file as UTF-8") % {"offset": exc.start}
+        problem = Problem(source, 1, 1, None, text)
         return _LoadedFile(source, problems=[problem])
     document, issues = read_yaml(text)
     if document is None:
         return _LoadedFile(source, problems=[_problem(source, None, issue) for issue in issues])
     if document.value is None:
-        issues.append(Issue((), 1, 1, "the policy file is empty; add a 'rules' list"))
+        issues.append(Issue((), 1, 1, _("the policy file is empty; add a 'rules' list")))
         return _LoadedFile(source, problems=[_problem(source, document, issue) for issue in issues])
 
     read_paths = [issue.path for issue in issues]
@@ -172,7 +180,9 @@ def _duplicate_ids(loaded: list[_LoadedFile]) -> list[Problem]:
     for loaded_file in loaded:
         for rule_id, line, column in loaded_file.ids:
             if rule_id in first:
-                text = f"duplicate rule id '{rule_id}' (first defined at {first[rule_id]}); rename one of the two"
+                text = _("duplicate rule id '%(id)s' (first defined at %(place)s); rename one of the two") % {
+                    "id": rule_id, "place": first[rule_id]
+                }
                 problems.append(Problem(loaded_file.source, line, column, rule_id, text))
             else:
                 first[rule_id] = f"{loaded_file.source}:{line}:{column}"
@@ -184,9 +194,12 @@ def _split_overrides(param_overrides: Mapping[str, str]) -> tuple[dict[str, dict
     overrides: dict[str, dict[str, str]] = {}
     problems: list[str] = []
     for key, text in param_overrides.items():
-        rule_id, _, name = key.rpartition(".")
+        rule_id, _dot, name = key.rpartition(".")
         if not rule_id or not name:
-            problems.append(f"--param {key}={text}: expected RULE_ID.NAME=VALUE, such as CFW-TI-001.min_sessions=5")
+            problems.append(
+                _("--param %(key)s=%(value)s: expected RULE_ID.NAME=VALUE, such as CFW-TI-001.min_sessions=5")
+                % {"key": key, "value": text}
+            )
             continue
         overrides.setdefault(rule_id, {})[name] = text
     return overrides, problems
@@ -203,11 +216,15 @@ def _unknown_override_targets(loaded: list[_LoadedFile], overrides: dict[str, di
         for name, text in names.items():
             if rule_id not in params:
                 close = difflib.get_close_matches(rule_id, list(params), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "check the rule id in the policy files"
-                problems.append(f"--param {rule_id}.{name}={text}: unknown rule '{rule_id}'; {hint}")
-            elif name not in params[rule_id]:
-                known = ", ".join(params[rule_id]) or "none"
+                hint = (_("did you mean '%(id)s'?") % {"id": close[0]}) if close else _("check the rule id in the policy files")
                 problems.append(
-                    f"--param {rule_id}.{name}={text}: rule {rule_id} has no param '{name}'; its params are: {known}"
+                    _("--param %(rule)s.%(name)s=%(value)s: unknown rule '%(rule)s'; %(hint)s")
+                    % {"rule": rule_id, "name": name, "value": text, "hint": hint}
+                )
+            elif name not in params[rule_id]:
+                known = ", ".join(params[rule_id]) or _("none")
+                problems.append(
+                    _("--param %(rule)s.%(name)s=%(value)s: rule %(rule)s has no param '%(name)s'; its params are: %(known)s")
+                    % {"rule": rule_id, "name": name, "value": text, "known": known}
                 )
     return problems

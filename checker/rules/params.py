@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from checker.i18n import _
 from checker.rules.problems import Issue, YamlPath
 from checker.rules.values import ValueType, coerce, coerce_override, describe_value, type_name
 from checker.rules.yaml_source import YamlDocument
@@ -30,8 +31,8 @@ class ParamType:
         """Name the type for a message: ``an integer`` or ``a list of strings``."""
         if not self.is_list:
             return type_name(self.scalar)
-        items = {"string": "strings", "integer": "integers", "boolean": "booleans"}[self.scalar]
-        return f"a list of {items}"
+        names = {"string": _("a list of strings"), "integer": _("a list of integers"), "boolean": _("a list of booleans")}
+        return names[self.scalar]
 
 
 @dataclass
@@ -68,8 +69,11 @@ class ParamResolver:
         """Return the value of param ``name`` used at ``path``, and whether it is valid."""
         if name not in self.defaults:
             close = difflib.get_close_matches(name, list(self.defaults), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"define it under params of rule {self.rule_id}"
-            self.issues.append(self.document.issue(path, f"unknown param '{name}'; {hint}"))
+            if close:
+                hint = _("did you mean '%(name)s'?") % {"name": close[0]}
+            else:
+                hint = _("define it under params of rule %(rule)s") % {"rule": self.rule_id}
+            self.issues.append(self.document.issue(path, _("unknown param '%(name)s'; %(hint)s") % {"name": name, "hint": hint}))
             return None, False
 
         first = self._uses.get(name)
@@ -83,10 +87,10 @@ class ParamResolver:
 
         if (first.param_type.scalar, first.param_type.is_list) != (param_type.scalar, param_type.is_list):
             line = self.document.position(first.path)[0]
-            text = (
-                f"param '{name}' is used here as {param_type.describe()} but at line {line} as "
-                f"{first.param_type.describe()}; use a separate param for each type"
-            )
+            text = _(
+                "param '%(name)s' is used here as %(type)s but at line %(line)d as "
+                "%(first)s; use a separate param for each type"
+            ) % {"name": name, "type": param_type.describe(), "line": line, "first": first.param_type.describe()}
             self.issues.append(self.document.issue(path, text))
             return None, False
         return self.values.get(name), self._valid[name]
@@ -97,15 +101,20 @@ class ParamResolver:
             value, error = _convert_override(self.overrides[name], param_type)
             if error is not None:
                 self.override_problems.append(
-                    f"--param {self.rule_id}.{name}={self.overrides[name]}: {error}; the param is used "
-                    f"at {self.source}:{line}:{column} as {param_type.describe()}"
+                    _("--param %(rule)s.%(name)s=%(value)s: %(error)s; the param is used at %(place)s as %(type)s")
+                    % {
+                        "rule": self.rule_id, "name": name, "value": self.overrides[name], "error": error,
+                        "place": f"{self.source}:{line}:{column}", "type": param_type.describe(),
+                    }
                 )
             return value, error is None
 
         default_path = (*self.rule_path, "params", name)
         value, error = _convert_default(self.document, default_path, self.defaults[name], param_type)
         if error is not None:
-            text = f"param '{name}' (used at line {line} as {param_type.describe()}): {error}"
+            text = _("param '%(name)s' (used at line %(line)d as %(type)s): %(error)s") % {
+                "name": name, "line": line, "type": param_type.describe(), "error": error
+            }
             self.issues.append(self.document.issue(default_path, text))
         return value, error is None
 
@@ -120,13 +129,15 @@ def _convert_default(
         if param_type.scalar_allowed:
             converted, error = coerce(document, path, value, param_type.scalar)
             return ([converted], None) if error is None else (None, error)
-        return None, f"expected {param_type.describe()}, got {describe_value(value)}"
+        return None, _("expected %(expected)s, got %(actual)s") % {
+            "expected": param_type.describe(), "actual": describe_value(value)
+        }
 
     items: list[Any] = []
     for index, item in enumerate(value):
         converted, error = coerce(document, (*path, index), item, param_type.scalar)
         if error is not None:
-            return None, f"item {index + 1}: {error}"
+            return None, _("item %(index)d: %(error)s") % {"index": index + 1, "error": error}
         items.append(converted)
     return items, None
 
@@ -141,7 +152,7 @@ def _convert_override(text: str, param_type: ParamType) -> tuple[Any, str | None
     items: list[Any] = []
     for part in text.split(","):
         if not part.strip():
-            return None, "an item of the comma-separated list is empty"
+            return None, _("an item of the comma-separated list is empty")
         converted, error = coerce_override(part.strip(), param_type.scalar)
         if error is not None:
             return None, error
@@ -153,11 +164,13 @@ def _json_list(text: str, param_type: ParamType) -> tuple[Any, str | None]:
     try:
         items = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, f"invalid JSON array: {exc.msg} at character {exc.pos + 1}"
+        return None, _("invalid JSON array: %(reason)s at character %(position)d") % {"reason": exc.msg, "position": exc.pos + 1}
     if not isinstance(items, list) or not items:
-        return None, "expected a non-empty JSON array"
+        return None, _("expected a non-empty JSON array")
     python_type = {"string": str, "integer": int, "boolean": bool}[param_type.scalar]
     for item in items:
         if not isinstance(item, python_type) or (python_type is int and isinstance(item, bool)):
-            return None, f"expected {param_type.describe()}, got the JSON value {json.dumps(item)}"
+            return None, _("expected %(expected)s, got the JSON value %(value)s") % {
+                "expected": param_type.describe(), "value": json.dumps(item)
+            }
     return items, None

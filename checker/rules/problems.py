@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from checker.errors import ProblemList
+from checker.i18n import _, ngettext
 
 
 @dataclass(frozen=True, order=True)
@@ -22,25 +23,21 @@ class Problem:
     def __str__(self) -> str:
         place = f"{self.source}:{self.line}:{self.column}: "
         if self.rule is not None:
-            place += f"rule {self.rule}: "
+            place += _("rule %(rule)s: ") % {"rule": self.rule}
         return place + self.text
-
-
-def plural(count: int, noun: str) -> str:
-    """Return ``count`` with ``noun``, adding an ``s`` unless the count is 1."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def problem_list(problems: Sequence[Problem | str]) -> ProblemList:
     """Build the error for ``problems``; the headline names the file when there is only one."""
     sources = sorted({problem.source for problem in problems if isinstance(problem, Problem)})
-    count = plural(len(problems), "problem")
+    count = ngettext("%(count)d problem", "%(count)d problems", len(problems)) % {"count": len(problems)}
     if len(sources) == 1 and all(isinstance(problem, Problem) for problem in problems):
-        headline = f"{sources[0]}: {count}; nothing was evaluated"
+        headline = _("%(path)s: %(problems)s; nothing was evaluated") % {"path": sources[0], "problems": count}
     elif sources:
-        headline = f"{count} in {plural(len(sources), 'policy file')}; nothing was evaluated"
+        files = ngettext("%(count)d policy file", "%(count)d policy files", len(sources)) % {"count": len(sources)}
+        headline = _("%(problems)s in %(files)s; nothing was evaluated") % {"problems": count, "files": files}
     else:
-        headline = f"{count} in the policy options; nothing was evaluated"
+        headline = _("%(problems)s in the policy options; nothing was evaluated") % {"problems": count}
     return ProblemList(headline, [str(problem) for problem in problems])
 
 

@@ -18,18 +18,24 @@ import jsonschema
 import jsonschema.exceptions
 from jsonschema.exceptions import relevance
 
+from checker.i18n import _, ngettext
 from checker.rules.problems import Issue, YamlPath
 from checker.rules.values import describe_value
 from checker.rules.yaml_source import YamlDocument
 
-_JSON_TYPES = {
-    "string": "a string",
-    "integer": "an integer",
-    "number": "a number",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "a mapping",
-}
+
+def _json_types() -> dict[str, str]:
+    """Name each JSON type for a message, in the current language."""
+    return {
+        "string": _("a string"),
+        "integer": _("an integer"),
+        "number": _("a number"),
+        "boolean": _("true or false"),
+        "array": _("a list"),
+        "object": _("a mapping"),
+    }
+
+
 #: Lower sorts first: the error kinds that tell the author most about what to change.
 _PRIORITY = {"additionalProperties": 0, "oneOf": 1, "required": 2, "type": 3, "enum": 4, "pattern": 4}
 
@@ -92,73 +98,87 @@ def _unknown_key(
 ) -> Issue:
     allowed = sorted({name for error in errors for name in error.schema.get("properties", {})})
     close = difflib.get_close_matches(key, allowed, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else f"allowed keys here: {', '.join(allowed)}"
-    return document.issue((*path, key), f"unknown key '{key}'; {hint}", at_key=True)
+    if close:
+        hint = _("did you mean '%(name)s'?") % {"name": close[0]}
+    else:
+        hint = _("allowed keys here: %(keys)s") % {"keys": ", ".join(allowed)}
+    return document.issue((*path, key), _("unknown key '%(key)s'; %(hint)s") % {"key": key, "hint": hint}, at_key=True)
 
 
 def _one_of_message(error: jsonschema.exceptions.ValidationError) -> str:
     """Explain a ``oneOf`` of required keys: exactly one of those keys must be present."""
     choices = [option["required"][0] for option in error.validator_value]
     present = [key for key in choices if key in error.instance]
+    names = {"choices": ", ".join(choices)}
     if "field" in choices:
-        what = "a condition needs exactly one of"
+        what = _("a condition needs exactly one of %(choices)s") % names
     elif "in_cidr" in choices:
-        what = "a field condition needs exactly one operator of"
+        what = _("a field condition needs exactly one operator of %(choices)s") % names
     else:
-        what = "'count' needs exactly one comparison of"
+        what = _("'count' needs exactly one comparison of %(choices)s") % names
     if present:
-        found = " and ".join(f"'{key}'" for key in present)
-        return f"{what} {', '.join(choices)}, found {found}; keep exactly one"
+        found = _(" and ").join(f"'{key}'" for key in present)
+        return _("%(what)s, found %(found)s; keep exactly one") % {"what": what, "found": found}
 
     for key in error.instance:
         close = difflib.get_close_matches(str(key), choices, n=1)
         if close:
-            return f"{what} {', '.join(choices)}, found none; did you mean '{close[0]}' for '{key}'?"
-    return f"{what} {', '.join(choices)}, found none; add one"
+            return _("%(what)s, found none; did you mean '%(close)s' for '%(key)s'?") % {
+                "what": what, "close": close[0], "key": key
+            }
+    return _("%(what)s, found none; add one") % {"what": what}
 
 
 def _message(path: YamlPath, error: jsonschema.exceptions.ValidationError) -> str:
     name = _name_of(path)
     validator = error.validator
     if validator == "required":
-        missing = " and ".join(f"'{key}'" for key in error.validator_value if key not in error.instance)
-        keys = "keys" if " and " in missing else "key"
+        absent = [f"'{key}'" for key in error.validator_value if key not in error.instance]
+        missing = {"keys": _(" and ").join(absent)}
         if path[:1] == ("rules",) and len(path) == 2:
-            return f"missing {keys} {missing}; every rule needs id, title, severity and when"
-        return f"missing {keys} {missing}; add it"
+            return ngettext(
+                "missing key %(keys)s; every rule needs id, title, severity and when",
+                "missing keys %(keys)s; every rule needs id, title, severity and when",
+                len(absent),
+            ) % missing
+        return ngettext("missing key %(keys)s; add it", "missing keys %(keys)s; add it", len(absent)) % missing
     if validator == "type" and error.instance is None:
-        return f"{name} has no value; write one after the colon"
+        return _("%(name)s has no value; write one after the colon") % {"name": name}
     if validator == "type":
         expected = error.validator_value
         names = [expected] if isinstance(expected, str) else list(expected)
-        wanted = "a single value" if len(names) > 1 else _JSON_TYPES.get(names[0], names[0])
-        return f"{name} must be {wanted}, not {describe_value(error.instance)}"
+        wanted = _("a single value") if len(names) > 1 else _json_types().get(names[0], names[0])
+        return _("%(name)s must be %(expected)s, not %(actual)s") % {
+            "name": name, "expected": wanted, "actual": describe_value(error.instance)
+        }
     if validator == "enum":
         choices = ", ".join(str(choice) for choice in error.validator_value)
-        return f"invalid {path[-1]} '{error.instance}'; use one of {choices}"
+        return _("invalid %(key)s '%(value)s'; use one of %(choices)s") % {
+            "key": path[-1], "value": error.instance, "choices": choices
+        }
     if validator == "pattern" and path[-1:] == ("id",):
-        return (
-            f"invalid rule id '{error.instance}'; an id starts with a letter and contains "
+        return _(
+            "invalid rule id '%(id)s'; an id starts with a letter and contains "
             "only letters, digits, '_', '.' and '-'"
-        )
+        ) % {"id": error.instance}
     if validator == "pattern":
-        return (
-            f"invalid param name '{error.instance}'; a param name starts with a letter or '_' "
+        return _(
+            "invalid param name '%(name)s'; a param name starts with a letter or '_' "
             "and contains only letters, digits and '_'"
-        )
+        ) % {"name": error.instance}
     if validator in ("minItems", "minLength"):
-        return f"{name} must not be empty"
+        return _("%(name)s must not be empty") % {"name": name}
     return f"{name}: {error.message}"
 
 
 def _name_of(path: YamlPath) -> str:
     """Name the value at ``path`` for a message: ``'title'`` or ``item 2 of 'tags'``."""
     if not path:
-        return "the policy file"
+        return _("the policy file")
     last = path[-1]
     if isinstance(last, int):
         parent = path[-2] if len(path) > 1 else "list"
-        return f"item {last + 1} of '{parent}'"
+        return _("item %(index)d of '%(parent)s'") % {"index": last + 1, "parent": parent}
     return f"'{last}'"
 
 

@@ -6,8 +6,8 @@ from collections.abc import Collection, Sequence
 from fnmatch import fnmatchcase
 
 from checker.errors import ProblemList
+from checker.i18n import _, ngettext
 from checker.rules.model import PolicySet, Rule
-from checker.rules.problems import plural
 from checker.severity import Severity
 
 
@@ -36,19 +36,25 @@ def select_rules(
     """
     loaded = policy_set.rules
     problems = (
-        _unmatched(loaded, rules, "rule pattern")
-        + _unmatched(loaded, skip_rules, "skipped rule pattern")
-        + _unmatched(loaded, enable, "enabled rule pattern")
+        _unmatched(loaded, rules, _("rule pattern"))
+        + _unmatched(loaded, skip_rules, _("skipped rule pattern"))
+        + _unmatched(loaded, enable, _("enabled rule pattern"))
     )
     known_tags = {tag for rule in loaded for tag in rule.tags}
-    for option, names in (("tag", tags), ("skipped tag", skip_tags)):
+    for option, names in ((_("tag"), tags), (_("skipped tag"), skip_tags)):
         problems.extend(
-            f"{option} '{name}' is on no loaded rule; check the spelling against the tags of the policy files"
+            _("%(option)s '%(name)s' is on no loaded rule; check the spelling against the tags of the policy files")
+            % {"option": option, "name": name}
             for name in names
             if name not in known_tags
         )
     if problems:
-        raise ProblemList(f"{plural(len(problems), 'problem')} in the rule selection; nothing was evaluated", problems)
+        headline = ngettext(
+            "%(count)d problem in the rule selection; nothing was evaluated",
+            "%(count)d problems in the rule selection; nothing was evaluated",
+            len(problems),
+        ) % {"count": len(problems)}
+        raise ProblemList(headline, problems)
 
     selected = [rule for rule in loaded if rule.enabled or any(fnmatchcase(rule.id, pattern) for pattern in enable)]
     if rules:
@@ -64,7 +70,8 @@ def select_rules(
 
 def _unmatched(loaded: Sequence[Rule], patterns: Sequence[str], option: str) -> list[str]:
     return [
-        f"{option} '{pattern}' matches no loaded rule; check the id, or list the rules with 'cfw-checker policies list'"
+        _("%(option)s '%(pattern)s' matches no loaded rule; check the id, or list the rules with 'cfw-checker policies list'")
+        % {"option": option, "pattern": pattern}
         for pattern in patterns
         if not any(fnmatchcase(rule.id, pattern) for rule in loaded)
     ]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from checker.i18n import _
 from checker.records import FieldKind, RecordField
 from checker.rules.cidr import NetworkSet, parse_network
 from checker.rules.conditions import (
@@ -34,13 +35,18 @@ _SCALAR_TYPES: dict[FieldKind, ValueType] = {
     FieldKind.INTEGER: "integer",
     FieldKind.BOOLEAN: "boolean",
 }
-_KIND_NAMES = {
-    FieldKind.STRING: "string",
-    FieldKind.INTEGER: "integer",
-    FieldKind.BOOLEAN: "boolean",
-    FieldKind.STRING_LIST: "string list",
-    FieldKind.OBJECT_LIST: "object list",
-}
+
+
+def _kind_name(kind: FieldKind) -> str:
+    """Name a field kind for a message, in the current language."""
+    names = {
+        FieldKind.STRING: _("string"),
+        FieldKind.INTEGER: _("integer"),
+        FieldKind.BOOLEAN: _("boolean"),
+        FieldKind.STRING_LIST: _("string list"),
+        FieldKind.OBJECT_LIST: _("object list"),
+    }
+    return names[kind]
 
 
 class ConditionChecker:
@@ -73,11 +79,18 @@ class ConditionChecker:
     def _field(self, name: str, path: YamlPath, scope: Mapping[str, RecordField], item_of: str) -> RecordField | None:
         if name in scope:
             return scope[name]
-        where = f" in {item_of} items" if item_of else ""
         same_letters = [known for known in scope if known.lower() == name.lower()]
         close = same_letters or difflib.get_close_matches(name, list(scope), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(scope)}"
-        self.issues.append(self.document.issue(path, f"unknown field '{name}'{where}; {hint}"))
+        if close:
+            hint = _("did you mean '%(name)s'?") % {"name": close[0]}
+        else:
+            hint = _("use one of %(names)s") % {"names": ", ".join(scope)}
+        values = {"name": name, "list": item_of, "hint": hint}
+        if item_of:
+            text = _("unknown field '%(name)s' in %(list)s items; %(hint)s") % values
+        else:
+            text = _("unknown field '%(name)s'; %(hint)s") % values
+        self.issues.append(self.document.issue(path, text))
         return None
 
     def _quantifier(
@@ -88,7 +101,9 @@ class ConditionChecker:
             return None
         if field.kind is not FieldKind.OBJECT_LIST or field.item_fields is None:
             lists = ", ".join(name for name, known in scope.items() if known.kind is FieldKind.OBJECT_LIST)
-            text = f"'{kind}' needs a list of objects ({lists}), but '{field.name}' is a {_KIND_NAMES[field.kind]} field"
+            text = _("'%(kind)s' needs a list of objects (%(lists)s), but '%(field)s' is a %(type)s field") % {
+                "kind": kind, "lists": lists, "field": field.name, "type": _kind_name(field.kind)
+            }
             self.issues.append(self.document.issue((*path, "in"), text))
             return None
 
@@ -96,7 +111,8 @@ class ConditionChecker:
         comparison = next((name for name in COMPARISONS if name in raw), "")
         number = 0
         if comparison:
-            number, valid = self._scalar(raw[comparison], (*path, comparison), "integer", f"'{comparison}' of 'count'")
+            context = _("'%(comparison)s' of 'count'") % {"comparison": comparison}
+            number, valid = self._scalar(raw[comparison], (*path, comparison), "integer", context)
             if not valid:
                 return None
         return None if where is None else Quantifier(kind, field, where, comparison, number)
@@ -108,10 +124,9 @@ class ConditionChecker:
             return None
         allowed = operators_for(field)
         if operator not in allowed:
-            text = (
-                f"operator '{operator}' does not apply to the {_KIND_NAMES[field.kind]} field '{field.name}'; "
-                f"use one of {', '.join(allowed)}"
-            )
+            text = _("operator '%(operator)s' does not apply to the %(type)s field '%(field)s'; use one of %(allowed)s") % {
+                "operator": operator, "type": _kind_name(field.kind), "field": field.name, "allowed": ", ".join(allowed)
+            }
             self.issues.append(self.document.issue((*path, operator), text, at_key=True))
             return None
 
@@ -119,7 +134,9 @@ class ConditionChecker:
         return Leaf(field, operator, value) if valid else None
 
     def _value(self, field: RecordField, operator: str, raw: Any, path: YamlPath) -> tuple[Any, bool]:
-        context = f"'{operator}' on the {_KIND_NAMES[field.kind]} field '{field.name}'"
+        context = _("'%(operator)s' on the %(type)s field '%(field)s'") % {
+            "operator": operator, "type": _kind_name(field.kind), "field": field.name
+        }
         if operator in ("is_empty", "exists"):
             return self._scalar(raw, path, "boolean", context)
         if operator in ("in_cidr", "not_in_cidr"):
@@ -143,7 +160,8 @@ class ConditionChecker:
             return self.resolver.resolve(raw["param"], path, ParamType(expected))
         value, error = coerce(self.document, path, raw, expected)
         if error is not None:
-            self.issues.append(self.document.issue(path, f"invalid value for {context}: {error}"))
+            text = _("invalid value for %(context)s: %(error)s") % {"context": context, "error": error}
+            self.issues.append(self.document.issue(path, text))
             return None, False
         return value, True
 
@@ -164,8 +182,11 @@ class ConditionChecker:
         try:
             return re.compile(text), True
         except re.error as exc:
-            where = f" at position {exc.pos}" if exc.pos is not None else ""
-            message = f"invalid regular expression '{text}': {exc.msg}{where}; fix the pattern"
+            values = {"pattern": text, "reason": exc.msg, "position": exc.pos}
+            if exc.pos is not None:
+                message = _("invalid regular expression '%(pattern)s': %(reason)s at position %(position)d; fix the pattern") % values
+            else:
+                message = _("invalid regular expression '%(pattern)s': %(reason)s; fix the pattern") % values
             self.issues.append(self.document.issue(path, message))
             return None, False
 
@@ -174,7 +195,8 @@ class ConditionChecker:
         for text in texts:
             network, reason = parse_network(text)
             if network is None:
-                self.issues.append(self.document.issue(path, f"invalid CIDR '{text}': {reason}"))
+                message = _("invalid CIDR '%(value)s': %(reason)s") % {"value": text, "reason": reason}
+                self.issues.append(self.document.issue(path, message))
             else:
                 networks.append(network)
         if len(networks) < len(texts):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
+from checker.i18n import _
 from checker.rules.problems import Issue, YamlPath
 from checker.rules.yaml_source import YamlDocument
 
@@ -18,29 +19,29 @@ from checker.rules.yaml_source import YamlDocument
 ValueType = Literal["string", "integer", "boolean"]
 
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
-_TYPE_NAMES = {"string": "a string", "integer": "an integer", "boolean": "true or false"}
 
 
 def describe_value(value: Any) -> str:
     """Name a YAML value and its type for a message, such as ``the string '10'``."""
     if value is None:
-        return "an empty value"
+        return _("an empty value")
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
+        return _("the boolean %(value)s") % {"value": str(value).lower()}
     if isinstance(value, int):
-        return f"the integer {value}"
+        return _("the integer %(value)s") % {"value": value}
     if isinstance(value, float):
-        return f"the number {value}"
+        return _("the number %(value)s") % {"value": value}
     if isinstance(value, str):
-        return f"the string '{value}'"
+        return _("the string '%(value)s'") % {"value": value}
     if isinstance(value, list):
-        return "a list"
-    return "a mapping"
+        return _("a list")
+    return _("a mapping")
 
 
 def type_name(expected: ValueType) -> str:
     """Return how messages name ``expected``: ``a string``, ``an integer``, ``true or false``."""
-    return _TYPE_NAMES[expected]
+    names = {"string": _("a string"), "integer": _("an integer"), "boolean": _("true or false")}
+    return names[expected]
 
 
 def yaml11_problem(document: YamlDocument, path: YamlPath, value: Any, expected: ValueType) -> str | None:
@@ -54,13 +55,13 @@ def yaml11_problem(document: YamlDocument, path: YamlPath, value: Any, expected:
         return None
     if expected == "integer" and isinstance(value, int) and not isinstance(value, bool):
         if not _DECIMAL.fullmatch(scalar.text):
-            return (
-                f"'{scalar.text}' is not a plain decimal integer (YAML 1.1 reads it as {value}); "
+            return _(
+                "'%(text)s' is not a plain decimal integer (YAML 1.1 reads it as %(value)s); "
                 "write the number in decimal digits without a leading zero"
-            )
+            ) % {"text": scalar.text, "value": value}
     if expected == "boolean" and isinstance(value, bool):
         if scalar.text.lower() not in ("true", "false"):
-            return f"'{scalar.text}' is a YAML 1.1 boolean; write true or false"
+            return _("'%(text)s' is a YAML 1.1 boolean; write true or false") % {"text": scalar.text}
     return None
 
 
@@ -84,11 +85,11 @@ def coerce(document: YamlDocument, path: YamlPath, value: Any, expected: ValueTy
         return (None, error) if error else (value, None)
 
     if value is None:
-        return None, f"the value is missing; write {type_name(expected)} after the colon"
-    error = f"expected {type_name(expected)}, got {describe_value(value)}"
+        return None, _("the value is missing; write %(type)s after the colon") % {"type": type_name(expected)}
+    error = _("expected %(expected)s, got %(actual)s") % {"expected": type_name(expected), "actual": describe_value(value)}
     quoted_number = expected == "integer" and isinstance(value, str) and _DECIMAL.fullmatch(value)
     quoted_boolean = expected == "boolean" and value in ("true", "false")
-    return None, f"{error}; remove the quotes" if quoted_number or quoted_boolean else error
+    return None, _("%(error)s; remove the quotes") % {"error": error} if quoted_number or quoted_boolean else error
 
 
 def coerce_override(text: str, expected: ValueType) -> tuple[Any, str | None]:
@@ -99,10 +100,10 @@ def coerce_override(text: str, expected: ValueType) -> tuple[Any, str | None]:
         stripped = text.strip()
         if _DECIMAL.fullmatch(stripped):
             return int(stripped), None
-        return None, f"expected an integer in decimal digits, got '{text}'"
+        return None, _("expected an integer in decimal digits, got '%(text)s'") % {"text": text}
     if text.strip() in ("true", "false"):
         return text.strip() == "true", None
-    return None, f"expected true or false, got '{text}'"
+    return None, _("expected true or false, got '%(text)s'") % {"text": text}
 
 
 #: Keys of a rule whose values are text.
@@ -128,7 +129,7 @@ class _FixedTypes:
         value = container[key]  # type: ignore[index]
         if isinstance(value, (str, list, dict)):
             return
-        converted, _ = coerce(self.document, path, value, "string")
+        converted, _error = coerce(self.document, path, value, "string")
         if converted is not None:
             container[key] = converted  # type: ignore[index]
 

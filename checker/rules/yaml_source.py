@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 import yaml.constructor
 
+from checker.i18n import _
 from checker.rules.problems import Issue, YamlPath
 
 
@@ -83,14 +84,14 @@ class _Converter:
     def convert(self, node: yaml.Node, path: YamlPath) -> Any:
         self.document.marks[path] = _mark(node)
         if id(node) in self._active:
-            self.issues.append(self.document.issue(path, "an alias refers to itself; remove the recursive alias"))
+            self.issues.append(self.document.issue(path, _("an alias refers to itself; remove the recursive alias")))
             return UNREADABLE
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
 
         if node.tag not in _COLLECTION_TAGS:
             # Only scalars go through PyYAML's safe constructor, so check collection tags here.
-            self.issues.append(self.document.issue(path, f"unsupported tag '{node.tag}'; remove the tag"))
+            self.issues.append(self.document.issue(path, _("unsupported tag '%(tag)s'; remove the tag") % {"tag": node.tag}))
             return UNREADABLE
         self._active.add(id(node))
         try:
@@ -108,7 +109,8 @@ class _Converter:
         try:
             return self._constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
-            self.issues.append(self.document.issue(path, f"{exc.problem}; remove the tag or quote the value"))
+            text = _("%(problem)s; remove the tag or quote the value") % {"problem": exc.problem}
+            self.issues.append(self.document.issue(path, text))
             return UNREADABLE
 
     def _mapping(self, node: yaml.Node, path: YamlPath) -> dict[str, Any]:
@@ -116,13 +118,15 @@ class _Converter:
         first_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.issues.append(self.document.issue(path, "a mapping key must be a plain name, not a list or mapping"))
+                self.issues.append(self.document.issue(path, _("a mapping key must be a plain name, not a list or mapping")))
                 continue
             key = key_node.value
             key_path = (*path, key)
             if key in first_lines:
                 line, column = _mark(key_node)
-                text = f"duplicate key '{key}' (first defined at line {first_lines[key]}); remove one of the two"
+                text = _("duplicate key '%(key)s' (first defined at line %(line)d); remove one of the two") % {
+                    "key": key, "line": first_lines[key]
+                }
                 self.issues.append(Issue(key_path, line, column, text))
                 continue
             first_lines[key] = _mark(key_node)[0]
@@ -145,9 +149,9 @@ def read_yaml(text: str) -> tuple[YamlDocument | None, list[Issue]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        return None, [Issue((), line, column, f"invalid YAML: {exc.problem}; fix the syntax")]
+        return None, [Issue((), line, column, _("invalid YAML: %(reason)s; fix the syntax") % {"reason": exc.problem})]
     except yaml.YAMLError as exc:
-        return None, [Issue((), 1, 1, f"invalid YAML: {exc}; fix the syntax")]
+        return None, [Issue((), 1, 1, _("invalid YAML: %(reason)s; fix the syntax") % {"reason": exc})]
 
     document = YamlDocument(None)
     if root is None:
