@@ -113,5 +113,5 @@ def compare_with_baseline(
     )
     not_compared = sum(1 for old in baseline.findings if old.rule_id not in evaluated_rules)
     if not_compared:
-        logger.info("%d baseline findings belong to rules not evaluated in this scan; not compared", not_compared)
+        logger.info(_("%d baseline findings belong to rules not evaluated in this scan; not compared"), not_compared)
     return marked, BaselineComparison(file=path, resolved=resolved)

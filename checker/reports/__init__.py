@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from checker.errors import InputError
+from checker.i18n import _
 from checker.reports import html, jsonreport, junit, markdown, sarif
 from checker.reports.atomic import write_atomic
 from checker.reports.verdict import verdict_line
@@ -51,8 +52,8 @@ def write_reports(result: ScanResult, output_dir: Path, formats: Sequence[str]) 
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(
-            f"failed to create the output folder {output_dir}: {exc.strerror or exc}. "
-            "Pass a writable folder with --output-dir."
+            _("failed to create the output folder %(path)s: %(reason)s. Pass a writable folder with --output-dir.")
+            % {"path": output_dir, "reason": exc.strerror or exc}
         ) from exc
 
     written: list[Path] = []
@@ -63,10 +64,12 @@ def write_reports(result: ScanResult, output_dir: Path, formats: Sequence[str]) 
             write_atomic(path, lambda stream, write=report.write: write(result, stream))
         except OSError as exc:
             raise InputError(
-                f"failed to write the {name} report {path}: {exc.strerror or exc}. "
-                "Check that the folder is writable and the disk has space, or pass another --output-dir."
+                _(
+                    "failed to write the %(format)s report %(path)s: %(reason)s. "
+                    "Check that the folder is writable and the disk has space, or pass another --output-dir."
+                ) % {"format": name, "path": path, "reason": exc.strerror or exc}
             ) from exc
-        logger.debug("wrote the %s report to %s", name, path)
+        logger.debug(_("wrote the %s report to %s"), name, path)
         written.append(path)
     return written
 
@@ -76,8 +79,8 @@ def _check_formats(formats: Sequence[str]) -> list[str]:
     unknown = [name for name in formats if name not in FORMATS]
     if unknown:
         raise InputError(
-            f"unknown report format {', '.join(repr(name) for name in unknown)}: "
-            f"choose from {', '.join(FORMATS)}."
+            _("unknown report format %(names)s: choose from %(choices)s.")
+            % {"names": ", ".join(repr(name) for name in unknown), "choices": ", ".join(FORMATS)}
         )
     return list(dict.fromkeys(formats))
 

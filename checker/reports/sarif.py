@@ -74,8 +74,10 @@ def build_log(result: ScanResult, *, max_results: int = MAX_RESULTS) -> dict[str
     omitted = len(ordered) - len(kept)
     if omitted:
         logger.warning(
-            "the SARIF report lists %d of %d findings and leaves out %d, because GitHub code scanning "
-            "accepts at most %d results per run; the JSON report has all of them",
+            _(
+                "the SARIF report lists %d of %d findings and leaves out %d, because GitHub code scanning "
+                "accepts at most %d results per run; the JSON report has all of them"
+            ),
             len(kept), len(ordered), omitted, max_results,
         )
 
@@ -200,13 +202,13 @@ def _invocation(result: ScanResult, omitted: int, total: int, max_results: int) 
     invocation: dict[str, Any] = {"executionSuccessful": True}
     notifications = []
     if omitted:
-        text = (
-            f"{omitted} of {total} results left out, because GitHub code scanning accepts at most "
-            f"{max_results} results per run; results.json lists every finding."
-        )
+        text = _(
+            "%(omitted)d of %(total)d results left out, because GitHub code scanning accepts at most "
+            "%(max)d results per run; results.json lists every finding."
+        ) % {"omitted": omitted, "total": total, "max": max_results}
         notifications.append({"level": "warning", "message": {"text": text}})
     if result.partial_reason is not None:
-        notifications.append({"level": "warning", "message": {"text": f"Partial input: {result.partial_reason}"}})
+        notifications.append({"level": "warning", "message": {"text": _("Partial input: %(reason)s") % {"reason": result.partial_reason}}})
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     return invocation

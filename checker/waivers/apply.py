@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import msgspec
 
 from checker.findings import Finding
+from checker.i18n import _
 from checker.records import Record
 from checker.waivers.model import Waiver, format_expiry
 
@@ -57,8 +58,8 @@ def apply_waivers(
         )
 
     for waiver in expired:
-        logger.warning("waiver %s expired at %s; it no longer applies", waiver.id, format_expiry(waiver.expires))
+        logger.warning(_("waiver %s expired at %s; it no longer applies"), waiver.id, format_expiry(waiver.expires))
     unused = tuple(waiver for waiver in active if waiver.id not in used)
     waived = sum(1 for finding in marked if finding.waived_by is not None)
-    logger.info("%d findings waived by %d of %d waivers in force", waived, len(used), len(active))
+    logger.info(_("%d findings waived by %d of %d waivers in force"), waived, len(used), len(active))
     return WaiverOutcome(marked, expired, unused)

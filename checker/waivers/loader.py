@@ -24,7 +24,13 @@ from checker.rules.yaml_source import YamlDocument, read_yaml
 from checker.waivers.fields import FieldError, parse_destination, parse_expiry
 from checker.waivers.model import Waiver
 
-_JSON_TYPES = {"string": "a string", "integer": "an integer", "boolean": "true or false", "array": "a list", "object": "a mapping"}
+
+def _json_types() -> dict[str, str]:
+    """Name each JSON type for a message, in the current language."""
+    return {
+        "string": _("a string"), "integer": _("an integer"), "boolean": _("true or false"),
+        "array": _("a list"), "object": _("a mapping"),
+    }
 
 
 @dataclass(frozen=True)
@@ -273,7 +279,7 @@ def _schema_message(path: YamlPath, error: jsonschema.ValidationError) -> str:
     if validator == "type":
         expected = error.validator_value if isinstance(error.validator_value, str) else "value"
         return _("must be %(expected)s, not %(actual)s") % {
-            "expected": _JSON_TYPES.get(expected, expected), "actual": _describe(error.instance)}
+            "expected": _json_types().get(expected, expected), "actual": _describe(error.instance)}
     if validator in ("minimum", "maximum"):
         return _("port %(port)s is out of range; use a port from 0 to 65535") % {"port": error.instance}
     if validator == "pattern" and field == "id":
