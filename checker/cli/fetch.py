@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from checker.errors import SourceError
+from checker.i18n import _, ngettext
 from checker.sources.cloudfirewall.credentials import resolve_credentials
 from checker.sources.cloudfirewall.endpoint import SITES, resolve_endpoint
 from checker.sources.cloudfirewall.fetcher import FetchOutcome, FetchSettings, fetch
@@ -35,38 +36,38 @@ def add_fetch_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup,
     chooses the snapshot path itself. So ``--lang``, ``--allow-partial`` and ``--output``
     come only with ``include_lang``.
     """
-    window = _group(parser, "time window (UNIX seconds, or ISO 8601 with a UTC offset)")
-    window.add_argument("--start", help="start of the traffic window, such as 1733300000 or 2024-12-04T10:00:00+08:00")
-    window.add_argument("--end", help="end of the traffic window (default: now)")
-    window.add_argument("--since", help="window that ends now, such as 90m, 24h or 7d; replaces --start and --end")
+    window = _group(parser, _("time window (UNIX seconds, or ISO 8601 with a UTC offset)"))
+    window.add_argument("--start", help=_("start of the traffic window, such as 1733300000 or 2024-12-04T10:00:00+08:00"))
+    window.add_argument("--end", help=_("end of the traffic window (default: now)"))
+    window.add_argument("--since", help=_("window that ends now, such as 90m, 24h or 7d; replaces --start and --end"))
 
-    api = _group(parser, "API endpoint and credentials")
-    api.add_argument("--site", choices=sorted(SITES), help="account site: china (default, cloudfw.aliyuncs.com) or international")
-    api.add_argument("--endpoint", help="explicit endpoint URL, scheme, host and port only, such as https://cloudfw.aliyuncs.com")
-    api.add_argument("--profile", help="profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials; skips the environment variables")
+    api = _group(parser, _("API endpoint and credentials"))
+    api.add_argument("--site", choices=sorted(SITES), help=_("account site: china (default, cloudfw.aliyuncs.com) or international"))
+    api.add_argument("--endpoint", help=_("explicit endpoint URL, scheme, host and port only, such as https://cloudfw.aliyuncs.com"))
+    api.add_argument("--profile", help=_("profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials; skips the environment variables"))
     if include_lang:
-        api.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of names and reasons in the records (default: zh)")
+        api.add_argument("--lang", choices=("zh", "en"), default="zh", help=_("language of names and reasons in the records (default: zh)"))
 
-    filters = _group(parser, "API filters")
-    filters.add_argument("--category", choices=CATEGORIES, help="destination category (API CategoryId)")
+    filters = _group(parser, _("API filters"))
+    filters.add_argument("--category", choices=CATEGORIES, help=_("destination category (API CategoryId)"))
     # Not --tag, because scan uses --tag to select rules.
-    filters.add_argument("--tag-id", help="threat intelligence tag id, such as RiskIP or Miner (API TagIdNew)")
-    filters.add_argument("--port", type=_port, help="destination port (API Port)")
-    filters.add_argument("--dst-ip", type=_ip, help="destination IP address (API DstIP)")
-    filters.add_argument("--public-ip", type=_ip, help="public IP of the source asset (API PublicIP)")
-    filters.add_argument("--private-ip", type=_ip, help="private IP of the source asset (API PrivateIP)")
-    filters.add_argument("--application", help="application, such as HTTPS or SSH (API ApplicationName)")
-    filters.add_argument("--sort", choices=("SessionCount", "TotalBytes"), default="SessionCount", help="sort key of the pages (default: SessionCount)")
-    filters.add_argument("--order", choices=("asc", "desc"), default="desc", help="sort order of the pages (default: desc)")
+    filters.add_argument("--tag-id", help=_("threat intelligence tag id, such as RiskIP or Miner (API TagIdNew)"))
+    filters.add_argument("--port", type=_port, help=_("destination port (API Port)"))
+    filters.add_argument("--dst-ip", type=_ip, help=_("destination IP address (API DstIP)"))
+    filters.add_argument("--public-ip", type=_ip, help=_("public IP of the source asset (API PublicIP)"))
+    filters.add_argument("--private-ip", type=_ip, help=_("private IP of the source asset (API PrivateIP)"))
+    filters.add_argument("--application", help=_("application, such as HTTPS or SSH (API ApplicationName)"))
+    filters.add_argument("--sort", choices=("SessionCount", "TotalBytes"), default="SessionCount", help=_("sort key of the pages (default: SessionCount)"))
+    filters.add_argument("--order", choices=("asc", "desc"), default="desc", help=_("sort order of the pages (default: desc)"))
 
-    limits = _group(parser, "rate, retries and output")
-    limits.add_argument("--max-qps", type=_positive_float, default=8.0, help="requests per second (default: 8; the API allows 10 per account)")
-    limits.add_argument("--timeout", type=_positive_float, default=10.0, help="seconds to wait for a connection or a read (default: 10)")
-    limits.add_argument("--max-retries", type=_retry_count, default=5, help="retries per page on throttling, 5xx and network errors (default: 5)")
-    limits.add_argument("--max-pages", type=_page_cap, default=10_000, help="maximum pages to fetch, 10 records each (default: 10000)")
+    limits = _group(parser, _("rate, retries and output"))
+    limits.add_argument("--max-qps", type=_positive_float, default=8.0, help=_("requests per second (default: 8; the API allows 10 per account)"))
+    limits.add_argument("--timeout", type=_positive_float, default=10.0, help=_("seconds to wait for a connection or a read (default: 10)"))
+    limits.add_argument("--max-retries", type=_retry_count, default=5, help=_("retries per page on throttling, 5xx and network errors (default: 5)"))
+    limits.add_argument("--max-pages", type=_page_cap, default=10_000, help=_("maximum pages to fetch, 10 records each (default: 10000)"))
     if include_lang:
-        limits.add_argument("--allow-partial", action="store_true", help="write a snapshot marked partial instead of failing when records are missing")
-        limits.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"snapshot file to write (default: {DEFAULT_OUTPUT})")
+        limits.add_argument("--allow-partial", action="store_true", help=_("write a snapshot marked partial instead of failing when records are missing"))
+        limits.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=_("snapshot file to write (default: %(path)s)") % {"path": DEFAULT_OUTPUT})
 
 
 def _group(
@@ -96,7 +97,7 @@ def fetch_snapshot(args: argparse.Namespace, output: Path) -> Path:
         outcome = fetch(settings, credentials, stderr=stderr, quiet=quiet)
         write_snapshot(output, outcome.snapshot)
     except KeyboardInterrupt as exc:
-        raise SourceError("interrupted; nothing was written") from exc
+        raise SourceError(_("interrupted; nothing was written")) from exc
     if not quiet:
         print(summary_line(outcome, output), file=stderr)
     return output
@@ -107,7 +108,7 @@ def settings_from_args(args: argparse.Namespace, *, now: float | None = None) ->
     window = parse_time_window(start=args.start, end=args.end, since=args.since, now=time.time() if now is None else now)
     endpoint = resolve_endpoint(site=args.site, endpoint=args.endpoint)
     if args.max_qps > DOCUMENTED_QPS:
-        logger.warning("--max-qps %s is above the documented limit of 10 requests per second; expect throttling", args.max_qps)
+        logger.warning(_("--max-qps %s is above the documented limit of 10 requests per second; expect throttling"), args.max_qps)
     lang = getattr(args, "lang", None)
     return FetchSettings(
         endpoint=endpoint,
@@ -129,14 +130,19 @@ def summary_line(outcome: FetchOutcome, output: Path) -> str:
     source = outcome.snapshot["source"]
     records = len(outcome.snapshot["DstIPList"])
     stats = outcome.stats
-    counts = (
-        f"{_plural(records, 'record')} from {_plural(source['pages'], 'page')} "
-        f"({_plural(stats.requests, 'request')}, {_plural(stats.retries, 'retry', 'retries')}, "
-        f"{stats.throttled} throttled) in {outcome.seconds:.1f} s"
-    )
+    counts = _("%(records)s from %(pages)s (%(requests)s, %(retries)s, %(throttled)d throttled) in %(seconds).1f s") % {
+        "records": ngettext("%(count)d record", "%(count)d records", records) % {"count": records},
+        "pages": ngettext("%(count)d page", "%(count)d pages", source["pages"]) % {"count": source["pages"]},
+        "requests": ngettext("%(count)d request", "%(count)d requests", stats.requests) % {"count": stats.requests},
+        "retries": ngettext("%(count)d retry", "%(count)d retries", stats.retries) % {"count": stats.retries},
+        "throttled": stats.throttled,
+        "seconds": outcome.seconds,
+    }
     if source["complete"]:
-        return f"fetched {counts}; wrote {output}"
-    return f"fetched {counts}; {source['missing']} missing; wrote partial snapshot {output}"
+        return _("fetched %(counts)s; wrote %(path)s") % {"counts": counts, "path": output}
+    return _("fetched %(counts)s; %(missing)d missing; wrote partial snapshot %(path)s") % {
+        "counts": counts, "missing": source["missing"], "path": output
+    }
 
 
 def _filters(args: argparse.Namespace) -> dict[str, str]:
@@ -156,18 +162,13 @@ def _is_quiet(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "quiet", False)) or getattr(args, "verbosity", 0) < 0
 
 
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    word = singular if count == 1 else (plural or f"{singular}s")
-    return f"{count} {word}"
-
-
 def _port(text: str) -> int:
     try:
         port = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number; give 1 to 65535") from None
+        raise argparse.ArgumentTypeError(_("%(value)s is not a port number; give 1 to 65535") % {"value": repr(text)}) from None
     if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{port} is out of range; give a port from 1 to 65535")
+        raise argparse.ArgumentTypeError(_("%(port)d is out of range; give a port from 1 to 65535") % {"port": port})
     return port
 
 
@@ -175,16 +176,18 @@ def _ip(text: str) -> str:
     try:
         return str(ipaddress.ip_address(text.strip()))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an IPv4 or IPv6 address, such as 203.0.113.7") from None
+        raise argparse.ArgumentTypeError(
+            _("%(value)s is not an IPv4 or IPv6 address, such as 203.0.113.7") % {"value": repr(text)}
+        ) from None
 
 
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(_("%(value)s is not a number") % {"value": repr(text)}) from None
     if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text} must be a positive number")
+        raise argparse.ArgumentTypeError(_("%(value)s must be a positive number") % {"value": text})
     return value
 
 
@@ -200,7 +203,7 @@ def _bounded_int(text: str, low: int, high: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(_("%(value)s is not a whole number") % {"value": repr(text)}) from None
     if not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"{value} is out of range; give {low} to {high}")
+        raise argparse.ArgumentTypeError(_("%(value)d is out of range; give %(low)d to %(high)d") % {"value": value, "low": low, "high": high})
     return value

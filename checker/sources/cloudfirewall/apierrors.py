@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from checker.errors import SourceError
+from checker.i18n import _
 
 PERMISSION = "yundun-cloudfirewall:DescribeOutgoingDestinationIP"
 THROTTLING_CODES = frozenset({"Throttling", "Throttling.User", "Throttling.Api"})
@@ -85,7 +86,7 @@ def read_reply(response: httpx.Response) -> dict[str, Any] | Failure:
         return body
 
     request_id = str(body.get("RequestId") or "")
-    message = str(body.get("Message") or "(no message)")
+    message = str(body.get("Message") or _("(no message)"))
     if code in THROTTLING_CODES:
         kind = FailureKind.THROTTLED
     elif code == NONCE_USED_CODE:
@@ -126,10 +127,9 @@ def _json_object(response: httpx.Response) -> dict[str, Any] | None:
 def _non_json_failure(response: httpx.Response) -> Failure:
     content_type = response.headers.get("content-type", "(none)")
     preview = response.content[:_BODY_PREVIEW * 4].decode("utf-8", errors="replace")[:_BODY_PREVIEW]
-    message = (
-        f"the reply is not a JSON object (content-type {content_type}); "
-        f"it starts with: {' '.join(preview.split())!r}"
-    )
+    message = _("the reply is not a JSON object (content-type %(type)s); it starts with: %(preview)s") % {
+        "type": content_type, "preview": repr(" ".join(preview.split()))
+    }
     kind = FailureKind.SERVER if response.status_code >= 500 else FailureKind.FATAL
     return Failure(kind, "", message, response.status_code, non_json=True)
 
@@ -141,25 +141,32 @@ def fatal_error(failure: Failure, *, page: int, parameters: Mapping[str, str], c
     (the ``x-acs-date`` sent); none of them is secret.
     """
     advice = _advice(failure, parameters, context)
-    return SourceError(f"Cloud Firewall API request for page {page} failed: {failure.describe()}. {advice}")
+    return SourceError(
+        _("Cloud Firewall API request for page %(page)d failed: %(failure)s. %(advice)s")
+        % {"page": page, "failure": failure.describe(), "advice": advice}
+    )
 
 
 def _advice(failure: Failure, parameters: Mapping[str, str], context: Mapping[str, str]) -> str:
     if failure.non_json:
-        return f"Check --endpoint ({context['endpoint']}) and any proxy between this machine and the API."
+        return _("Check --endpoint (%(endpoint)s) and any proxy between this machine and the API.") % {
+            "endpoint": context["endpoint"]
+        }
     if failure.code in CLOCK_CODES:
-        return (
-            f"Check this machine's clock: the request was signed at {context['date']} (UTC), "
+        return _(
+            "Check this machine's clock: the request was signed at %(date)s (UTC), "
             "which must be within 15 minutes of the server's time."
-        )
+        ) % {"date": context["date"]}
     if failure.code in PERMISSION_CODES:
-        return f"Grant the RAM user or role of AccessKey {context['access_key_id']} the permission {PERMISSION}."
+        return _("Grant the RAM user or role of AccessKey %(key)s the permission %(permission)s.") % {
+            "key": context["access_key_id"], "permission": PERMISSION
+        }
     if failure.code in ACCESS_KEY_CODES:
-        return (
-            f"Check the AccessKey {context['access_key_id']} from {context['credentials_source']}: "
+        return _(
+            "Check the AccessKey %(key)s from %(source)s: "
             "the secret must belong to this key id, the key must be active, and an STS token must not be expired."
-        )
-    return f"Check the parameters sent: {format_parameters(parameters)}."
+        ) % {"key": context["access_key_id"], "source": context["credentials_source"]}
+    return _("Check the parameters sent: %(parameters)s.") % {"parameters": format_parameters(parameters)}
 
 
 def format_parameters(parameters: Mapping[str, str]) -> str:

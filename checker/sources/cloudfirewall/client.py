@@ -16,6 +16,7 @@ import httpx
 
 from checker import __version__
 from checker.errors import SourceError
+from checker.i18n import _
 from checker.sources.cloudfirewall.apierrors import Failure, FailureKind, fatal_error, read_reply
 from checker.sources.cloudfirewall.credentials import Credentials
 from checker.sources.cloudfirewall.endpoint import Endpoint
@@ -93,7 +94,7 @@ class ApiClient:
                 raise fatal_error(outcome, page=page, parameters=parameters, context=self._context(date))
             if outcome.kind is FailureKind.NONCE_USED:
                 # Every attempt carries a fresh nonce, so re-signing once is enough.
-                logger.info("page %d: signature nonce already used; re-signing with a new nonce", page)
+                logger.info(_("page %d: signature nonce already used; re-signing with a new nonce"), page)
                 nonce_resent = True
                 continue
 
@@ -104,7 +105,7 @@ class ApiClient:
                 raise self._exhausted(outcome, page=page, attempts=attempt, elapsed=elapsed)
             self._stats.retries += 1
             logger.info(
-                "page %d: %s; retry %d of %d in %.2f s (retries so far: %d, throttled: %d, rate now %.1f req/s)",
+                _("page %d: %s; retry %d of %d in %.2f s (retries so far: %d, throttled: %d, rate now %.1f req/s)"),
                 page, outcome.describe(), attempt, self._policy.max_retries, delay,
                 self._stats.retries, self._stats.throttled, self._limiter.rate,
             )
@@ -119,10 +120,11 @@ class ApiClient:
             response = await self._http.post(url, headers=headers, content=b"")
         except httpx.TimeoutException as exc:
             self._stats.network_errors += 1
-            return Failure(FailureKind.NETWORK, "", f"timed out ({type(exc).__name__})")
+            return Failure(FailureKind.NETWORK, "", _("timed out (%(kind)s)") % {"kind": type(exc).__name__})
         except httpx.TransportError as exc:
             self._stats.network_errors += 1
-            return Failure(FailureKind.NETWORK, "", f"connection failed ({type(exc).__name__}: {exc})")
+            message = _("connection failed (%(kind)s: %(reason)s)") % {"kind": type(exc).__name__, "reason": exc}
+            return Failure(FailureKind.NETWORK, "", message)
         return read_reply(response)
 
     def _signed_headers(self, query: str, date: str) -> dict[str, str]:
@@ -167,17 +169,19 @@ class ApiClient:
 
     def _exhausted(self, failure: Failure, *, page: int, attempts: int, elapsed: float) -> SourceError:
         if failure.kind is FailureKind.THROTTLED:
-            hint = (
+            hint = _(
                 "The API allows about 10 requests per second per account, shared by all its RAM users; "
                 "lower --max-qps or try again later."
             )
         elif failure.kind is FailureKind.NETWORK:
-            hint = f"Check the network path to {self._endpoint.base_url} and any proxy, or raise --timeout."
+            hint = _("Check the network path to %(url)s and any proxy, or raise --timeout.") % {"url": self._endpoint.base_url}
         else:
-            hint = "The service or a proxy in front of it is failing; try again later."
+            hint = _("The service or a proxy in front of it is failing; try again later.")
         return SourceError(
-            f"Cloud Firewall API request for page {page} failed after {attempts} attempts in {elapsed:.1f} s; "
-            f"last error: {failure.describe()}. {hint}"
+            _(
+                "Cloud Firewall API request for page %(page)d failed after %(attempts)d attempts in %(seconds).1f s; "
+                "last error: %(failure)s. %(hint)s"
+            ) % {"page": page, "attempts": attempts, "seconds": elapsed, "failure": failure.describe(), "hint": hint}
         )
 
     def _context(self, date: str) -> dict[str, str]:

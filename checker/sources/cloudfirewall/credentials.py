@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import SourceError
+from checker.i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def resolve_credentials(
         if from_env is not None:
             return from_env
     else:
-        looked.append(f"environment variables (skipped because --profile {profile} was given)")
+        looked.append(_("environment variables (skipped because --profile %(profile)s was given)") % {"profile": profile})
 
     name = profile or env.get(ENV_PROFILE) or None
     from_cli = _from_cli_config(home_dir / ".aliyun" / "config.json", name, looked)
@@ -81,10 +82,12 @@ def resolve_credentials(
 
     places = "\n".join(f"  {place}" for place in looked)
     raise SourceError(
-        "no Alibaba Cloud credentials found; looked in:\n"
-        f"{places}\n"
-        f"Set {ENV_ACCESS_KEY_ID} and {ENV_ACCESS_KEY_SECRET}, or create an AK profile with "
-        "'aliyun configure' (see docs/fetch.md)."
+        _(
+            "no Alibaba Cloud credentials found; looked in:\n"
+            "%(places)s\n"
+            "Set %(id_variable)s and %(secret_variable)s, or create an AK profile with "
+            "'aliyun configure' (see docs/fetch.md)."
+        ) % {"places": places, "id_variable": ENV_ACCESS_KEY_ID, "secret_variable": ENV_ACCESS_KEY_SECRET}
     )
 
 
@@ -92,41 +95,49 @@ def _from_environment(env: Mapping[str, str], looked: list[str]) -> Credentials 
     key_id = env.get(ENV_ACCESS_KEY_ID, "")
     secret = env.get(ENV_ACCESS_KEY_SECRET, "")
     if key_id and secret:
-        logger.debug("using credentials from the environment (AccessKey id %s)", key_id)
+        logger.debug(_("using credentials from the environment (AccessKey id %s)"), key_id)
         return Credentials(key_id, secret, env.get(ENV_SECURITY_TOKEN) or None, "environment")
     if key_id or secret:
         present, absent = (ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET) if key_id else (ENV_ACCESS_KEY_SECRET, ENV_ACCESS_KEY_ID)
-        raise SourceError(f"{present} is set but {absent} is not; set both, or unset {present} to use a profile file")
-    looked.append(f"environment variables {ENV_ACCESS_KEY_ID} and {ENV_ACCESS_KEY_SECRET} (not set)")
+        raise SourceError(
+            _("%(present)s is set but %(absent)s is not; set both, or unset %(present)s to use a profile file")
+            % {"present": present, "absent": absent}
+        )
+    looked.append(
+        _("environment variables %(id_variable)s and %(secret_variable)s (not set)")
+        % {"id_variable": ENV_ACCESS_KEY_ID, "secret_variable": ENV_ACCESS_KEY_SECRET}
+    )
     return None
 
 
 def _from_cli_config(path: Path, name: str | None, looked: list[str]) -> Credentials | None:
     if not path.is_file():
-        looked.append(f"{path} (not found)")
+        looked.append(_("%(path)s (not found)") % {"path": path})
         return None
     config = _read_cli_config(path)
     chosen = name or config.get("current") or ""
     if not chosen:
-        looked.append(f"{path} (no --profile, no {ENV_PROFILE} and no 'current' profile)")
+        looked.append(_("%(path)s (no --profile, no %(variable)s and no 'current' profile)") % {"path": path, "variable": ENV_PROFILE})
         return None
     entry = _find_cli_profile(config, chosen, path)
     if entry is None:
-        looked.append(f"{path} (no profile named {chosen!r})")
+        looked.append(_("%(path)s (no profile named %(name)s)") % {"path": path, "name": repr(chosen)})
         return None
 
     place = f"{path} profile {chosen}"
     mode = str(entry.get("mode", ""))
     if mode not in _CLI_MODES:
         raise SourceError(
-            f"{place}: mode {mode or '(missing)'} is not supported; cfw-checker reads only AK and StsToken "
-            "profiles, because other modes need a role exchange or instance metadata. "
-            "Use an AK or StsToken profile, or set the environment variables."
+            _(
+                "%(place)s: mode %(mode)s is not supported; cfw-checker reads only AK and StsToken "
+                "profiles, because other modes need a role exchange or instance metadata. "
+                "Use an AK or StsToken profile, or set the environment variables."
+            ) % {"place": place, "mode": mode or _("(missing)")}
         )
     token = _required(entry, "sts_token", place) if _CLI_MODES[mode] else None
     key_id = _required(entry, "access_key_id", place)
     secret = _required(entry, "access_key_secret", place)
-    logger.debug("using credentials from %s (mode %s, AccessKey id %s)", place, mode, key_id)
+    logger.debug(_("using credentials from %s (mode %s, AccessKey id %s)"), place, mode, key_id)
     return Credentials(key_id, secret, token, place)
 
 
@@ -134,21 +145,24 @@ def _read_cli_config(path: Path) -> dict[str, Any]:
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{path}: cannot read the aliyun CLI profile file: {exc}") from exc
+        raise SourceError(_("%(path)s: cannot read the aliyun CLI profile file: %(reason)s") % {"path": path, "reason": exc}) from exc
     except json.JSONDecodeError as exc:
-        raise SourceError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}; fix or remove the file") from exc
+        raise SourceError(
+            _("%(path)s:%(line)d:%(column)d: invalid JSON: %(reason)s; fix or remove the file")
+            % {"path": path, "line": exc.lineno, "column": exc.colno, "reason": exc.msg}
+        ) from exc
     if not isinstance(config, dict):
-        raise SourceError(f"{path}: expected a JSON object with 'current' and 'profiles'")
+        raise SourceError(_("%(path)s: expected a JSON object with 'current' and 'profiles'") % {"path": path})
     return config
 
 
 def _find_cli_profile(config: dict[str, Any], name: str, path: Path) -> dict[str, Any] | None:
     profiles = config.get("profiles", [])
     if not isinstance(profiles, list):
-        raise SourceError(f"{path}: 'profiles' must be a list of profile objects")
+        raise SourceError(_("%(path)s: 'profiles' must be a list of profile objects") % {"path": path})
     for index, entry in enumerate(profiles):
         if not isinstance(entry, dict):
-            raise SourceError(f"{path}: profiles[{index}] must be an object")
+            raise SourceError(_("%(path)s: profiles[%(index)d] must be an object") % {"path": path, "index": index})
         if entry.get("name") == name:
             return entry
     return None
@@ -165,15 +179,15 @@ def _ini_paths(env: Mapping[str, str], home: Path) -> list[Path]:
 
 def _from_ini(path: Path, section: str, looked: list[str]) -> Credentials | None:
     if not path.is_file():
-        looked.append(f"{path} (not found)")
+        looked.append(_("%(path)s (not found)") % {"path": path})
         return None
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(path, encoding="utf-8")
     except (OSError, UnicodeDecodeError, configparser.Error) as exc:
-        raise SourceError(f"{path}: cannot read the credentials file: {exc}") from exc
+        raise SourceError(_("%(path)s: cannot read the credentials file: %(reason)s") % {"path": path, "reason": exc}) from exc
     if not parser.has_section(section):
-        looked.append(f"{path} (no section [{section}])")
+        looked.append(_("%(path)s (no section [%(section)s])") % {"path": path, "section": section})
         return None
 
     place = f"{path} [{section}]"
@@ -181,14 +195,16 @@ def _from_ini(path: Path, section: str, looked: list[str]) -> Credentials | None
     kind = values.get("type", "")
     if kind not in _INI_TYPES:
         raise SourceError(
-            f"{place}: type {kind or '(missing)'} is not supported; cfw-checker reads only access_key and sts "
-            "sections, because other types need a role exchange or instance metadata. "
-            "Use an access_key section, or set the environment variables."
+            _(
+                "%(place)s: type %(type)s is not supported; cfw-checker reads only access_key and sts "
+                "sections, because other types need a role exchange or instance metadata. "
+                "Use an access_key section, or set the environment variables."
+            ) % {"place": place, "type": kind or _("(missing)")}
         )
     token = _required(values, "security_token", place) if _INI_TYPES[kind] else None
     key_id = _required(values, "access_key_id", place)
     secret = _required(values, "access_key_secret", place)
-    logger.debug("using credentials from %s (type %s, AccessKey id %s)", place, kind, key_id)
+    logger.debug(_("using credentials from %s (type %s, AccessKey id %s)"), place, kind, key_id)
     return Credentials(key_id, secret, token, place)
 
 
@@ -200,5 +216,5 @@ def _strip_comment(value: str) -> str:
 def _required(values: Mapping[str, Any], key: str, place: str) -> str:
     value = values.get(key)
     if not isinstance(value, str) or not value:
-        raise SourceError(f"{place}: {key} is missing or empty; add it or pick another profile")
+        raise SourceError(_("%(place)s: %(key)s is missing or empty; add it or pick another profile") % {"place": place, "key": key})
     return value

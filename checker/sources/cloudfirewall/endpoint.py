@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import httpx
 
 from checker.errors import InputError
+from checker.i18n import _
 
 #: The API has no RegionId parameter: the account's site picks the endpoint.
 SITES = {
@@ -30,7 +31,7 @@ class Endpoint:
 def resolve_endpoint(*, site: str | None, endpoint: str | None) -> Endpoint:
     """Return the endpoint named by ``--endpoint``, else the one of ``--site`` (default China)."""
     if endpoint is not None and site is not None:
-        raise InputError("--endpoint and --site cannot be combined; give one of them")
+        raise InputError(_("--endpoint and --site cannot be combined; give one of them"))
     if endpoint is None:
         return _from_url(SITES[site or DEFAULT_SITE])
     return parse_endpoint(endpoint)
@@ -41,18 +42,28 @@ def parse_endpoint(text: str) -> Endpoint:
     try:
         url = httpx.URL(text)
     except httpx.InvalidURL as exc:
-        raise InputError(f"--endpoint {text} is not a valid URL ({exc}); give one such as https://cloudfw.aliyuncs.com") from exc
+        raise InputError(
+            _("--endpoint %(url)s is not a valid URL (%(reason)s); give one such as https://cloudfw.aliyuncs.com")
+            % {"url": text, "reason": exc}
+        ) from exc
 
     if url.userinfo:
         # Not echoed, because the text contains a password.
-        raise InputError("--endpoint contains a user name or password; remove it, because credentials come from the environment or a profile")
+        raise InputError(
+            _("--endpoint contains a user name or password; remove it, because credentials come from the environment or a profile")
+        )
     if url.scheme not in ("http", "https") or not url.host:
-        raise InputError(f"--endpoint {text} needs an http:// or https:// scheme and a host, such as https://cloudfw.aliyuncs.com")
+        raise InputError(
+            _("--endpoint %(url)s needs an http:// or https:// scheme and a host, such as https://cloudfw.aliyuncs.com") % {"url": text}
+        )
     if url.path not in ("", "/") or url.query or url.fragment:
-        raise InputError(f"--endpoint {text} has a path, query or fragment; give only scheme, host and port, such as https://cloudfw.aliyuncs.com")
+        raise InputError(
+            _("--endpoint %(url)s has a path, query or fragment; give only scheme, host and port, such as https://cloudfw.aliyuncs.com")
+            % {"url": text}
+        )
     if url.scheme == "http" and not _is_loopback(url.host):
         # The STS token and the signed request would cross the network in clear text.
-        raise InputError(f"--endpoint {text} uses plain http to a host other than this machine; use https")
+        raise InputError(_("--endpoint %(url)s uses plain http to a host other than this machine; use https") % {"url": text})
     return _from_url(text)
 
 

@@ -12,6 +12,7 @@ from typing import IO, Any
 import httpx
 
 from checker.errors import SourceError
+from checker.i18n import _
 from checker.sources.cloudfirewall.client import ApiClient, RequestStats, RetryPolicy
 from checker.sources.cloudfirewall.credentials import Credentials
 from checker.sources.cloudfirewall.endpoint import Endpoint
@@ -73,7 +74,7 @@ def fetch(settings: FetchSettings, credentials: Credentials, *, stderr: IO[str],
     started = time.monotonic()
     stats = RequestStats()
     logger.info(
-        "fetching from %s, window %s .. %s, credentials from %s",
+        _("fetching from %s, window %s .. %s, credentials from %s"),
         settings.endpoint.base_url, settings.window.start, settings.window.end, credentials.source,
     )
     result = asyncio.run(_run(settings, credentials, stats, stderr=stderr, quiet=quiet))
@@ -119,11 +120,13 @@ def _check_complete(result: PagingResult, settings: FetchSettings) -> None:
         return
     if not settings.allow_partial:
         raise SourceError(
-            f"incomplete fetch: {result.missing} of {result.total_count} records are missing ({result.shortfall}); "
-            "nothing was written. Try again, narrow the time window or the filters, "
-            "or pass --allow-partial to write a snapshot marked partial."
+            _(
+                "incomplete fetch: %(missing)d of %(total)d records are missing (%(reason)s); "
+                "nothing was written. Try again, narrow the time window or the filters, "
+                "or pass --allow-partial to write a snapshot marked partial."
+            ) % {"missing": result.missing, "total": result.total_count, "reason": result.shortfall}
         )
     logger.warning(
-        "incomplete fetch: %d of %d records are missing (%s); the snapshot is marked partial",
+        _("incomplete fetch: %d of %d records are missing (%s); the snapshot is marked partial"),
         result.missing, result.total_count, result.shortfall,
     )

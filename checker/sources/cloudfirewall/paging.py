@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import msgspec
 
 from checker.errors import SourceError
+from checker.i18n import _
 from checker.records.model import Record
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ class Pager:
         while self._missing() and passes < RECONCILE_PASSES and not self._capped():
             passes += 1
             logger.warning(
-                "%d of %d records missing after paging (records moved between pages); re-fetching pages, pass %d of %d",
+                _("%d of %d records missing after paging (records moved between pages); re-fetching pages, pass %d of %d"),
                 self._missing(), self._target, passes, RECONCILE_PASSES,
             )
             self._empty_from = None
@@ -143,7 +144,7 @@ class Pager:
     def _absorb(self, page: int, body: dict[str, Any]) -> None:
         total, items = _page_content(page, body)
         if self._replies and total != self._target:
-            logger.info("page %d reports TotalCount %d instead of %d; the data changed during the fetch", page, total, self._target)
+            logger.info(_("page %d reports TotalCount %d instead of %d; the data changed during the fetch"), page, total, self._target)
         self._target = total
         self._replies += 1
 
@@ -151,7 +152,7 @@ class Pager:
             dst_ip = validate_record(raw, page=page, index=index, request_id=str(body.get("RequestId") or ""))
             self._records.setdefault(dst_ip, raw)
         if not items and page <= self._page_count():
-            logger.info("page %d of %d is empty; later pages are skipped", page, self._page_count())
+            logger.info(_("page %d of %d is empty; later pages are skipped"), page, self._page_count())
             self._empty_from = page if self._empty_from is None else min(self._empty_from, page)
         self._progress.page_done(len(self._records))
 
@@ -168,12 +169,11 @@ class Pager:
         missing = self._missing()
         shortfall = ""
         if missing and self._capped():
-            shortfall = (
-                f"TotalCount {self._target} needs {math.ceil(self._target / PAGE_SIZE)} pages, "
-                f"more than --max-pages {self._max_pages}"
-            )
+            shortfall = _("TotalCount %(total)d needs %(pages)d pages, more than --max-pages %(max)d") % {
+                "total": self._target, "pages": math.ceil(self._target / PAGE_SIZE), "max": self._max_pages
+            }
         elif missing:
-            shortfall = f"still missing after {passes} reconciliation passes over all pages"
+            shortfall = _("still missing after %(passes)d reconciliation passes over all pages") % {"passes": passes}
         return PagingResult(
             total_count=self._target,
             records=list(self._records.values()),
@@ -191,25 +191,34 @@ def _page_content(page: int, body: dict[str, Any]) -> tuple[int, list[Any]]:
     request_id = body.get("RequestId") or "(none)"
     if isinstance(total, bool) or not isinstance(total, int) or total < 0:
         raise SourceError(
-            f"page {page} reply (RequestId {request_id}): TotalCount is {total!r}, expected a non-negative integer; "
-            "check that --endpoint points at the Cloud Firewall API"
+            _(
+                "page %(page)d reply (RequestId %(request)s): TotalCount is %(total)s, expected a non-negative integer; "
+                "check that --endpoint points at the Cloud Firewall API"
+            ) % {"page": page, "request": request_id, "total": repr(total)}
         )
     items = body.get("DstIPList", [])
     if not isinstance(items, list):
-        raise SourceError(f"page {page} reply (RequestId {request_id}): DstIPList is {type(items).__name__}, expected a list")
+        raise SourceError(
+            _("page %(page)d reply (RequestId %(request)s): DstIPList is %(type)s, expected a list")
+            % {"page": page, "request": request_id, "type": type(items).__name__}
+        )
     return total, items
 
 
 def validate_record(raw: Any, *, page: int, index: int, request_id: str) -> str:
     """Decode ``raw`` with the record model and return its ``DstIP``, or raise :class:`SourceError`."""
-    place = f"page {page} (RequestId {request_id or '(none)'}), DstIPList[{index}]"
+    place = _("page %(page)d (RequestId %(request)s), DstIPList[%(index)d]") % {
+        "page": page, "request": request_id or "(none)", "index": index
+    }
     try:
         record = msgspec.convert(raw, Record, strict=False)
     except msgspec.ValidationError as exc:
-        detail, _, path = str(exc).partition(" - at `$")
+        detail, _separator, path = str(exc).partition(" - at `$")
         location = f"{place}{path.rstrip('`')}"
         raise SourceError(
-            f"{location}: {detail}; the API returned a record that the record model rejects, "
-            "so nothing was written. Report this with the RequestId."
+            _(
+                "%(location)s: %(detail)s; the API returned a record that the record model rejects, "
+                "so nothing was written. Report this with the RequestId."
+            ) % {"location": location, "detail": detail}
         ) from exc
     return record.DstIP

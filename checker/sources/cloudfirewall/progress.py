@@ -9,6 +9,7 @@ from typing import IO, Protocol
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from checker.i18n import _
 from checker.sources.cloudfirewall.client import RequestStats
 from checker.sources.cloudfirewall.ratelimit import RateLimiter
 
@@ -74,10 +75,11 @@ class LineProgress:
             return
         self._last_time = now
         self._last_done = self._done
-        self._stream.write(
-            f"fetch: {self._done}/{self._pages} pages, {records} records, "
-            f"{self._stats.retries} retries, {self._limiter.rate:.1f} req/s\n"
-        )
+        line = _("fetch: %(done)d/%(pages)d pages, %(records)d records, %(retries)d retries, %(rate).1f req/s") % {
+            "done": self._done, "pages": self._pages, "records": records,
+            "retries": self._stats.retries, "rate": self._limiter.rate,
+        }
+        self._stream.write(line + "\n")
         self._stream.flush()
 
     def close(self) -> None:
@@ -91,10 +93,10 @@ class BarProgress:
         self._stats = stats
         self._limiter = limiter
         self._bar = Progress(
-            TextColumn("fetching"),
+            TextColumn(_("fetching")),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("pages, {task.fields[records]} records, {task.fields[retries]} retries, {task.fields[rate]} req/s"),
+            TextColumn(_("pages, {task.fields[records]} records, {task.fields[retries]} retries, {task.fields[rate]} req/s")),
             TimeElapsedColumn(),
             console=Console(file=stream),
             transient=True,

@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 
 from checker import __version__
 from checker.errors import InputError
+from checker.i18n import _
 from checker.reports.atomic import write_atomic
 from checker.sources.cloudfirewall.paging import PagingResult
 from checker.sources.cloudfirewall.timewindow import TimeWindow
@@ -69,5 +70,8 @@ def write_snapshot(path: Path, snapshot: Mapping[str, Any]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, writer)
     except OSError as exc:
-        raise InputError(f"{path}: cannot write the snapshot: {exc.strerror or exc}; check the folder and its permissions") from exc
+        raise InputError(
+            _("%(path)s: cannot write the snapshot: %(reason)s; check the folder and its permissions")
+            % {"path": path, "reason": exc.strerror or exc}
+        ) from exc
     return path

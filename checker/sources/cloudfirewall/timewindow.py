@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from checker.errors import InputError
+from checker.i18n import _
 
 #: Larger values are read as milliseconds: 10**11 seconds is the year 5138.
 MILLISECONDS_THRESHOLD = 10**11
@@ -44,13 +45,13 @@ def parse_time_window(*, start: str | None, end: str | None, since: str | None, 
     """Build the window from the option values, raising :class:`InputError` on a bad value."""
     if since is not None:
         if start is not None or end is not None:
-            raise InputError("--since cannot be combined with --start or --end; give one or the other")
+            raise InputError(_("--since cannot be combined with --start or --end; give one or the other"))
         end_seconds = int(now)
         return TimeWindow(end_seconds - parse_duration(since), end_seconds)
     if start is None:
         if end is not None:
-            raise InputError("--end needs --start; give --start as well, or use --since such as --since 24h")
-        raise InputError("no time window given; use --since such as --since 24h, or --start and --end")
+            raise InputError(_("--end needs --start; give --start as well, or use --since such as --since 24h"))
+        raise InputError(_("no time window given; use --since such as --since 24h, or --start and --end"))
 
     start_seconds = parse_time("--start", start)
     end_seconds = parse_time("--end", end) if end is not None else int(now)
@@ -63,10 +64,12 @@ def parse_duration(text: str) -> int:
     """Return the seconds in ``text`` such as ``90m``, ``24h`` or ``7d``."""
     match = _DURATION.fullmatch(text.strip())
     if match is None:
-        raise InputError(f"--since {text} is not a duration; use a number followed by m, h or d, such as 90m, 24h or 7d")
+        raise InputError(
+            _("--since %(value)s is not a duration; use a number followed by m, h or d, such as 90m, 24h or 7d") % {"value": text}
+        )
     seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
     if seconds <= 0:
-        raise InputError(f"--since {text} is an empty window; give a positive duration such as 24h")
+        raise InputError(_("--since %(value)s is an empty window; give a positive duration such as 24h") % {"value": text})
     return seconds
 
 
@@ -79,13 +82,17 @@ def parse_time(option: str, text: str) -> int:
         moment = datetime.fromisoformat(_with_offset_z(value))
     except ValueError:
         raise InputError(
-            f"{option} {text} is not a time; give UNIX seconds such as 1733300000 "
-            f"or ISO 8601 with a UTC offset such as {_EXAMPLE_ISO}"
+            _(
+                "%(option)s %(value)s is not a time; give UNIX seconds such as 1733300000 "
+                "or ISO 8601 with a UTC offset such as %(example)s"
+            ) % {"option": option, "value": text, "example": _EXAMPLE_ISO}
         ) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InputError(
-            f"{option} {text} has no UTC offset, so its time zone is unknown; "
-            f"add one, such as {value}+08:00 or {value}Z"
+            _(
+                "%(option)s %(value)s has no UTC offset, so its time zone is unknown; "
+                "add one, such as %(time)s+08:00 or %(time)sZ"
+            ) % {"option": option, "value": text, "time": value}
         )
     return int(moment.timestamp())
 
@@ -97,12 +104,14 @@ def _with_offset_z(value: str) -> str:
 
 def _check_seconds(option: str, text: str, seconds: int) -> int:
     if seconds < 0:
-        raise InputError(f"{option} {text} is before 1970; give UNIX seconds such as 1733300000")
+        raise InputError(_("%(option)s %(value)s is before 1970; give UNIX seconds such as 1733300000") % {"option": option, "value": text})
     if seconds > MILLISECONDS_THRESHOLD:
         year = 1970 + int(seconds / _SECONDS_PER_YEAR)
         raise InputError(
-            f"{option} {text} looks like milliseconds (it would be the year {year}); "
-            f"give UNIX seconds such as {seconds // 1000}"
+            _(
+                "%(option)s %(value)s looks like milliseconds (it would be the year %(year)d); "
+                "give UNIX seconds such as %(seconds)d"
+            ) % {"option": option, "value": text, "year": year, "seconds": seconds // 1000}
         )
     return seconds
 
@@ -110,10 +119,10 @@ def _check_seconds(option: str, text: str, seconds: int) -> int:
 def _check_order(start: str, start_seconds: int, end: str | None, end_seconds: int) -> None:
     if start_seconds < end_seconds:
         return
-    end_text = f"--end {end}" if end is not None else "now"
+    end_text = f"--end {end}" if end is not None else _("now")
     raise InputError(
-        f"--start {start} ({_iso(start_seconds)}) is not before {end_text} ({_iso(end_seconds)}); "
-        "the window must start before it ends"
+        _("--start %(start)s (%(start_time)s) is not before %(end)s (%(end_time)s); the window must start before it ends")
+        % {"start": start, "start_time": _iso(start_seconds), "end": end_text, "end_time": _iso(end_seconds)}
     )
 
 
@@ -122,19 +131,21 @@ def _check_not_future(end: str | None, end_seconds: int, now: float) -> None:
     if end is None or ahead <= FUTURE_TOLERANCE_SECONDS:
         return
     raise InputError(
-        f"--end {end} ({_iso(end_seconds)}) is {_describe(ahead)} in the future by this machine's clock; "
-        "give an end up to now, or check the clock"
+        _(
+            "--end %(end)s (%(end_time)s) is %(ahead)s in the future by this machine's clock; "
+            "give an end up to now, or check the clock"
+        ) % {"end": end, "end_time": _iso(end_seconds), "ahead": _describe(ahead)}
     )
 
 
 def _describe(seconds: float) -> str:
     minutes = int(seconds // 60)
     if minutes < 120:
-        return f"{minutes} min"
+        return _("%(count)d min") % {"count": minutes}
     hours = minutes // 60
     if hours < 48:
-        return f"{hours} h"
-    return f"{hours // 24} days"
+        return _("%(count)d h") % {"count": hours}
+    return _("%(count)d days") % {"count": hours // 24}
 
 
 def _iso(seconds: int) -> str:
