@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TextIO
 
+from checker.i18n import _
+
 _LEVELS = {-2: logging.CRITICAL, -1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO, 2: logging.DEBUG}
 
 
@@ -13,8 +15,10 @@ class _PrefixFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            return _("error: %(message)s") % {"message": message}
         if record.levelno >= logging.WARNING:
-            return f"{record.levelname.lower()}: {message}"
+            return _("warning: %(message)s") % {"message": message}
         if record.levelno <= logging.DEBUG:
             return f"debug: {record.name}: {message}"
         return message

@@ -82,7 +82,7 @@ def run(
     try:
         return int(args.handler(args))
     except CheckerError as exc:
-        print(f"{_('error')}: {exc}", file=stderr)
+        print(_("error: %(message)s") % {"message": exc}, file=stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         # Reports are written one by one, each atomically: some may be missing, none is partial.

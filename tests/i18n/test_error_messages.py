@@ -67,13 +67,11 @@ def scan(lang: str, tmp_path: Path, *options: str) -> tuple[int, str]:
 
 
 def message(stderr: str) -> str:
-    """Return the error message after the ``error: `` prefix.
-
-    NOTE: checker/cli/main.py writes the prefix as ``_('error')`` inside an f-string, which
-    Babel does not extract, so the prefix stays English in every language for now.
-    """
-    assert stderr.startswith("error: ")
-    return stderr.removeprefix("error: ")
+    """Return the error message after the ``error: `` or ``错误：`` prefix."""
+    for prefix in ("error: ", "错误："):
+        if stderr.startswith(prefix):
+            return stderr.removeprefix(prefix)
+    raise AssertionError(f"no error prefix in {stderr!r}")
 
 
 def test_policy_problems_in_chinese(tmp_path: Path) -> None:
@@ -223,3 +221,13 @@ def test_bad_time_window(tmp_path: Path, no_credentials: Path, lang: str, window
 
     assert code == 2
     assert message(stderr) == expected
+
+
+def test_error_prefix_follows_language() -> None:
+    chinese_code, chinese = run_cli(["scan", "--lang", "zh"])
+    english_code, english = run_cli(["scan", "--lang", "en"])
+
+    assert chinese_code == 2
+    assert english_code == 2
+    assert chinese.startswith("错误：")
+    assert english.startswith("error: ")
