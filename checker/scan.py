@@ -90,6 +90,15 @@ def run_scan(options: ScanOptions, *, stdin: BinaryIO | None = None) -> ScanResu
         severities=frozenset(options.severities),
         enable=options.enable_rules,
     )
+    if not selected:
+        # A gate that evaluates nothing would pass whatever the records hold.
+        raise InputError(
+            _(
+                "no rule is left to evaluate: the selection options exclude every enabled rule; "
+                "check --rule, --skip-rule, --tag, --skip-tag and --severity, and use --enable-rule "
+                "for a rule that its file disables"
+            )
+        )
     gate_inputs = _read_gate_inputs(options, policy_set)
     scanned = evaluate_inputs(
         options.inputs,

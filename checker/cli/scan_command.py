@@ -17,6 +17,8 @@ from checker.severity import Severity
 logger = logging.getLogger(__name__)
 
 DEFAULT_FORMATS = ("html", "junit", "json")
+#: Options of the live fetch that mean nothing when scan reads INPUT files.
+_FETCH_ONLY = ("start", "end", "since", "endpoint", "profile", "dst_ip", "public_ip", "private_ip", "tag_id")
 SEVERITY_NAMES = [severity.value for severity in Severity]
 
 
@@ -142,6 +144,10 @@ def run_scan_command(args: argparse.Namespace) -> int:
     written = write_reports(result, output_dir, formats)
     for path in written:
         logger.info(_("wrote %s"), path)
+    if args.verbosity >= 0:
+        names = ", ".join(path.name for path in written)
+        print(_("Reports in %(folder)s: %(names)s") % {"folder": output_dir, "names": names}, file=args.stderr)
+    # The verdict comes last, so that the final line of a CI log says why the gate decided.
     if args.verbosity > -2:
         print(verdict_line(result), file=args.stderr)
     return 0 if result.gate.passed else 1
@@ -152,6 +158,12 @@ def _scan_options(args: argparse.Namespace, *, lang: str) -> ScanOptions:
         raise InputError(_("give INPUT files or --fetch, not both"))
     if not args.fetch and not args.inputs:
         raise InputError(_("no input given; name an export file (or - for standard input), or use --fetch"))
+    fetch_only = [f"--{name.replace('_', '-')}" for name in _FETCH_ONLY if getattr(args, name, None) is not None]
+    if fetch_only and not args.fetch:
+        raise InputError(
+            _("%(options)s only apply to a live fetch; add --fetch, or drop them to scan INPUT")
+            % {"options": ", ".join(fetch_only)}
+        )
 
     return ScanOptions(
         inputs=tuple(args.inputs),
@@ -188,7 +200,7 @@ def _parse_params(values: list[str]) -> dict[str, str]:
         rule_id, dot, name = key.rpartition(".")
         if not sep or not dot or not rule_id or not name:
             raise InputError(
-                _("--param %(value)s: expected RULE_ID.NAME=VALUE, such as CFW-TRAFFIC-001.min_out_bytes=1048576")
+                _("--param %(value)s: expected RULE_ID.NAME=VALUE, such as CFW-TRF-001.min_out_bytes=1048576")
                 % {"value": value}
             )
         overrides[key] = text

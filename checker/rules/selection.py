@@ -69,9 +69,19 @@ def select_rules(
 
 
 def _unmatched(loaded: Sequence[Rule], patterns: Sequence[str], option: str) -> list[str]:
-    return [
-        _("%(option)s '%(pattern)s' matches no loaded rule; check the id, or list the rules with 'cfw-checker policies list'")
-        % {"option": option, "pattern": pattern}
-        for pattern in patterns
-        if not any(fnmatchcase(rule.id, pattern) for rule in loaded)
-    ]
+    problems: list[str] = []
+    for pattern in patterns:
+        if any(fnmatchcase(rule.id, pattern) for rule in loaded):
+            continue
+        other_case = [rule.id for rule in loaded if fnmatchcase(rule.id.lower(), pattern.lower())]
+        if other_case:
+            problems.append(
+                _("%(option)s '%(pattern)s' matches no loaded rule; rule ids are case-sensitive: did you mean '%(id)s'?")
+                % {"option": option, "pattern": pattern, "id": other_case[0]}
+            )
+            continue
+        problems.append(
+            _("%(option)s '%(pattern)s' matches no loaded rule; check the id, or list the rules with 'cfw-checker policies list'")
+            % {"option": option, "pattern": pattern}
+        )
+    return problems

@@ -122,7 +122,7 @@ def test_malformed_param_rejected() -> None:
     assert code == 2
     assert stderr == (
         "error: --param threshold=5: expected RULE_ID.NAME=VALUE, "
-        "such as CFW-TRAFFIC-001.min_out_bytes=1048576\n"
+        "such as CFW-TRF-001.min_out_bytes=1048576\n"
     )
 
 
@@ -194,3 +194,35 @@ def test_location_rule_skipped_by_default(tmp_path: Path) -> None:
 
     geo = next(rule for rule in results(tmp_path)["rules"] if rule["id"] == "CFW-GEO-001")
     assert geo["status"] == "skipped"
+
+
+def test_no_rule_left_is_input_error(tmp_path: Path) -> None:
+    code, _, stderr = scan([str(SAMPLE), "--output-dir", str(tmp_path), "--skip-rule", "CFW-*"])
+
+    assert code == 2
+    assert stderr == (
+        "error: no rule is left to evaluate: the selection options exclude every enabled rule; "
+        "check --rule, --skip-rule, --tag, --skip-tag and --severity, and use --enable-rule "
+        "for a rule that its file disables\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_disabled_rule_alone_is_input_error(tmp_path: Path) -> None:
+    code, _, stderr = scan([str(SAMPLE), "--output-dir", str(tmp_path), "--rule", "CFW-GEO-001"])
+
+    assert code == 2
+    assert stderr.startswith("error: no rule is left to evaluate")
+
+
+def test_fetch_options_without_fetch_rejected(tmp_path: Path) -> None:
+    code, _, stderr = scan([str(SAMPLE), "--since", "24h", "--profile", "ci"])
+
+    assert code == 2
+    assert stderr == "error: --since, --profile only apply to a live fetch; add --fetch, or drop them to scan INPUT\n"
+
+
+def test_reports_folder_named_on_stderr(tmp_path: Path) -> None:
+    _, _, stderr = scan([str(SAMPLE), "--output-dir", str(tmp_path), "--format", "json,junit"])
+
+    assert stderr.splitlines()[-2] == f"Reports in {tmp_path}: results.json, junit.xml"

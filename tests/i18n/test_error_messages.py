@@ -129,8 +129,8 @@ def test_param_problems_in_english(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("zh", "--param min_sessions=5：格式应为 RULE_ID.NAME=VALUE，例如 CFW-TRAFFIC-001.min_out_bytes=1048576\n"),
-        ("en", "--param min_sessions=5: expected RULE_ID.NAME=VALUE, such as CFW-TRAFFIC-001.min_out_bytes=1048576\n"),
+        ("zh", "--param min_sessions=5：格式应为 RULE_ID.NAME=VALUE，例如 CFW-TRF-001.min_out_bytes=1048576\n"),
+        ("en", "--param min_sessions=5: expected RULE_ID.NAME=VALUE, such as CFW-TRF-001.min_out_bytes=1048576\n"),
     ],
 )
 def test_param_format_error(tmp_path: Path, lang: str, expected: str) -> None:

@@ -89,3 +89,12 @@ def test_enable_unknown_pattern_rejected(policy_set: PolicySet) -> None:
         "enabled rule pattern 'CFW-NOPE-1' matches no loaded rule; check the id, "
         "or list the rules with 'cfw-checker policies list'"
     ]
+
+
+def test_rule_pattern_in_other_case_suggests_id(policy_set: PolicySet) -> None:
+    with pytest.raises(ProblemList) as caught:
+        select_rules(policy_set, rules=["cfw-ti-001"])
+
+    assert caught.value.problems == [
+        "rule pattern 'cfw-ti-001' matches no loaded rule; rule ids are case-sensitive: did you mean 'CFW-TI-001'?"
+    ]
