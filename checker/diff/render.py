@@ -12,8 +12,9 @@ from typing import Any
 
 from checker.baseline import StoredFinding
 from checker.diff.compare import DiffResult
-from checker.i18n import _
+from checker.i18n import _, ngettext
 from checker.reports.markdown import escape as md_escape
+from checker.reports.markdown import escape_text as md_escape_text
 from checker.severity import Severity
 
 FORMATS = ("text", "json", "markdown", "html")
@@ -29,10 +30,39 @@ def summary_line(diff: DiffResult, fail_on: Severity | None) -> str:
     """Return ``N new, M resolved, K unchanged findings`` and how many new ones fail the gate."""
     line = _("%(new)d new, %(resolved)d resolved, %(unchanged)d unchanged findings.") % {
         "new": len(diff.new), "resolved": len(diff.resolved), "unchanged": len(diff.unchanged)}
+    if diff.not_compared:
+        count = len(diff.not_compared)
+        line += " " + ngettext(
+            "%(count)d finding not compared.", "%(count)d findings not compared.", count
+        ) % {"count": count}
     if fail_on is not None:
         line += " " + _("%(count)d new at or above %(threshold)s.") % {
             "count": len(diff.failing(fail_on)), "threshold": fail_on.value}
     return line
+
+
+def not_compared_note(diff: DiffResult) -> str:
+    """Name the rules whose findings were not compared, and why."""
+    return _(
+        "Not compared: %(count)d findings of rules that were not evaluated on both sides (%(rules)s), "
+        "so they are neither new nor resolved. Scan both sides with the same rules to compare them."
+    ) % {"count": len(diff.not_compared), "rules": ", ".join(diff.not_compared_rules)}
+
+
+def incomplete_notes(diff: DiffResult) -> list[str]:
+    """Return one warning per incomplete side, for a diff run with --allow-partial."""
+    return [
+        _("Warning: %(note)s. Findings missing from that side may show as resolved or new.") % {"note": note}
+        for note in diff.incomplete
+    ]
+
+
+def table_header(markup: str) -> str:
+    """Return the header row of a findings table, as Markdown or HTML (``markup``)."""
+    labels = [_("severity"), _("rule"), _("destination"), _("waived by")]
+    if markup == "markdown":
+        return "| " + " | ".join(md_escape(label) for label in labels) + " |\n|---|---|---|---|\n"
+    return "<tr>" + "".join(f"<th>{html.escape(label)}</th>" for label in labels) + "</tr>"
 
 
 def records_note() -> str:
@@ -52,13 +82,17 @@ def _finding_text(finding: StoredFinding) -> str:
 
 def render_text(diff: DiffResult, fail_on: Severity | None) -> str:
     """Return the plain-text diff: one section per kind of change."""
-    lines = [f"{_('before')}: {diff.before.path} ({diff.before.kind})", f"{_('after')}: {diff.after.path} ({diff.after.kind})", ""]
+    lines = [f"{_('before')}: {diff.before.path} ({diff.before.kind})", f"{_('after')}: {diff.after.path} ({diff.after.kind})"]
+    lines.extend(incomplete_notes(diff))
+    lines.append("")
     for title, findings in ((_("New findings"), diff.new), (_("Resolved findings"), diff.resolved)):
         lines.append(f"{title} ({len(findings)}):")
         lines.extend("  " + _finding_text(finding) for finding in findings)
         lines.append("")
     lines.append(_("Unchanged findings: %(count)d") % {"count": len(diff.unchanged)})
     lines.append("")
+    if diff.not_compared:
+        lines.extend([not_compared_note(diff), ""])
     if diff.records is None:
         lines.append(records_note())
     else:
@@ -105,6 +139,11 @@ def render_json(diff: DiffResult, fail_on: Severity | None) -> str:
         "new": [_finding_json(finding) for finding in diff.new],
         "resolved": [_finding_json(finding) for finding in diff.resolved],
         "unchanged": [_finding_json(finding) for finding in diff.unchanged],
+        "not_compared": {
+            "rules": list(diff.not_compared_rules),
+            "findings": [_finding_json(finding) for finding in diff.not_compared],
+        },
+        "incomplete": list(diff.incomplete),
         "records": None,
     }
     if diff.records is not None:
@@ -126,11 +165,13 @@ def render_json(diff: DiffResult, fail_on: Severity | None) -> str:
 
 def render_markdown(diff: DiffResult, fail_on: Severity | None) -> str:
     """Return the diff as Markdown for a pull-request comment."""
-    parts = ["## " + _("cfw-checker diff"), summary_line(diff, fail_on)]
+    parts = ["## " + _("cfw-checker diff"), *(md_escape_text(note) for note in incomplete_notes(diff)), summary_line(diff, fail_on)]
     for title, findings in ((_("New findings"), diff.new), (_("Resolved findings"), diff.resolved)):
         rows = [f"| {finding.severity.value} | {md_escape(finding.rule_id)} | {md_escape(finding.dst_ip)} | {md_escape(finding.waived_by or '')} |" for finding in findings]
-        table = "| severity | rule | destination | waived by |\n|---|---|---|---|\n" + "\n".join(rows) if rows else _("None.")
+        table = table_header("markdown") + "\n".join(rows) if rows else _("None.")
         parts.append(f"### {title} ({len(findings)})\n\n{table}")
+    if diff.not_compared:
+        parts.append(md_escape_text(not_compared_note(diff)))
     if diff.records is None:
         parts.append(records_note())
     else:
@@ -148,7 +189,9 @@ def render_markdown(diff: DiffResult, fail_on: Severity | None) -> str:
 def render_html(diff: DiffResult, fail_on: Severity | None) -> str:
     """Return the diff as a self-contained HTML page; every value is escaped."""
     esc = html.escape
-    body = [f"<h1>{esc(_('cfw-checker diff'))}</h1>", f"<p>{esc(summary_line(diff, fail_on))}</p>"]
+    body = [f"<h1>{esc(_('cfw-checker diff'))}</h1>"]
+    body.extend(f'<p class="warning">{esc(note)}</p>' for note in incomplete_notes(diff))
+    body.append(f"<p>{esc(summary_line(diff, fail_on))}</p>")
     for title, findings in ((_("New findings"), diff.new), (_("Resolved findings"), diff.resolved)):
         rows = "".join(
             f"<tr><td>{esc(finding.severity.value)}</td><td>{esc(finding.rule_id)}</td>"
@@ -156,9 +199,11 @@ def render_html(diff: DiffResult, fail_on: Severity | None) -> str:
             for finding in findings
         )
         body.append(
-            f"<h2>{esc(title)} ({len(findings)})</h2><table><thead><tr><th>severity</th><th>rule</th>"
-            f"<th>destination</th><th>waived by</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"<h2>{esc(title)} ({len(findings)})</h2><table><thead>{table_header('html')}</thead>"
+            f"<tbody>{rows}</tbody></table>"
         )
+    if diff.not_compared:
+        body.append(f"<p>{esc(not_compared_note(diff))}</p>")
     if diff.records is None:
         body.append(f"<p>{esc(records_note())}</p>")
     else:
@@ -175,6 +220,7 @@ def render_html(diff: DiffResult, fail_on: Severity | None) -> str:
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         f"<title>{esc(_('cfw-checker diff'))}</title>"
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left}</style></head><body>"
+        "td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left}"
+        ".warning{background:#fff4ce;border-left:4px solid #b58900;padding:.4em .8em}</style></head><body>"
         + "".join(body) + "</body></html>\n"
     )

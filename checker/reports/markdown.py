@@ -46,10 +46,16 @@ def render(result: ScanResult) -> str:
 
 
 def escape(text: str) -> str:
-    """Escape ``text`` for a Markdown table cell: markup, line breaks and ``@mentions``."""
+    """Escape ``text`` for a Markdown table cell: markup, line breaks and ``@mentions``, cut to a cell's width."""
     text = re.sub(r"[\r\n]+", " ", text)
     if len(text) > MAX_CELL_CHARS:
         text = text[: MAX_CELL_CHARS - 1] + "…"
+    return escape_text(text)
+
+
+def escape_text(text: str) -> str:
+    """Escape ``text`` for a Markdown paragraph: markup, line breaks and ``@mentions``, never cut."""
+    text = re.sub(r"[\r\n]+", " ", text)
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     # A zero-width space after @ keeps GitHub from turning the text into a mention.
     return text.replace("@", "@\u200b")

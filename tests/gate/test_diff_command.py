@@ -145,3 +145,121 @@ def test_missing_side_exits_2(ws: Workspace) -> None:
     assert code == 2
     assert stdout == ""
     assert stderr.startswith(f"error: {ws.root / 'nope.json'}: ")
+
+
+def partial_export(ws: Workspace, name: str, records: list[dict[str, Any]], total: int) -> Path:
+    """Write an export whose TotalCount promises more records than it holds."""
+    return ws.write(name, json.dumps({"RequestId": "REQ-2", "TotalCount": total, "DstIPList": records}))
+
+
+def test_partial_results_side_exits_2(ws: Workspace) -> None:
+    full = ws.records("full.json", [ws.record("203.0.113.5"), ws.record("192.0.2.44")])
+    part = partial_export(ws, "part.json", [ws.record("203.0.113.5")], total=2)
+    ws.scan(full, out="b")
+    ws.scan(part, "--allow-partial", out="a")
+    after = ws.root / "a" / "results.json"
+
+    code, stdout, stderr = diff(ws, ws.root / "b" / "results.json", after)
+
+    assert code == 2
+    assert stdout == ""
+    assert stderr == (
+        "error: cannot compare: a side may be missing findings, so findings would show as resolved or new "
+        "only because records are missing. Compare complete scans, or pass --allow-partial to compare "
+        "anyway with a warning in the output:\n"
+        f"  AFTER {after} is partial: {part}: incomplete export: TotalCount is 2 but the input holds "
+        "1 record (1 missing)\n"
+    )
+
+
+def test_partial_side_allowed_with_warning(ws: Workspace) -> None:
+    full = ws.records("full.json", [ws.record("203.0.113.5"), ws.record("192.0.2.44")])
+    part = partial_export(ws, "part.json", [ws.record("203.0.113.5")], total=2)
+    ws.scan(part, "--allow-partial", out="a")
+    after = ws.root / "a" / "results.json"
+
+    code, stdout, _ = diff(ws, full, after, "--allow-partial")
+    _, markdown, _ = diff(ws, full, after, "--allow-partial", "--format", "markdown")
+    _, document, _ = diff(ws, full, after, "--allow-partial", "--format", "json")
+
+    warning = (
+        f"Warning: AFTER {after} is partial: {part}: incomplete export: TotalCount is 2 but the input "
+        "holds 1 record (1 missing). Findings missing from that side may show as resolved or new."
+    )
+    assert code == 0
+    assert stdout.startswith(f"before: {full} (records)\nafter: {after} (results)\n{warning}\n\n")
+    assert "2 new, 0 resolved" not in stdout
+    assert "0 new, 2 resolved, 2 unchanged findings. 0 new at or above high.\n" in stdout
+    assert "Warning: AFTER " in markdown
+    assert json.loads(document)["incomplete"] == [warning.removeprefix("Warning: ").split(". Findings")[0]]
+
+
+def test_partial_records_side_names_option(ws: Workspace) -> None:
+    before = ws.records("before.json", [ws.record("203.0.113.5")])
+    part = partial_export(ws, "part.json", [ws.record("203.0.113.5")], total=3)
+
+    code, _, stderr = diff(ws, before, part)
+    allowed, stdout, warnings = diff(ws, before, part, "--allow-partial")
+
+    assert code == 2
+    assert stderr == (
+        f"error: {part}: incomplete export: TotalCount is 3 but the input holds 1 record (2 missing). "
+        "Export every page, or pass --allow-partial to scan what is there (every report then says it "
+        "covers a partial export)\n"
+    )
+    assert allowed == 0
+    assert f"Warning: AFTER {part} is partial: {part}: incomplete export: TotalCount is 3" in stdout
+    assert warnings.count("incomplete export") == 1
+
+
+def test_skipped_rules_not_compared(ws: Workspace) -> None:
+    records = ws.records("records.json", [ws.record("203.0.113.5"), ws.record("192.0.2.44")])
+    ws.scan(records, out="all")
+    ws.scan(records, "--rule", "T-UNC-002", out="some")
+    everything, some = ws.root / "all" / "results.json", ws.root / "some" / "results.json"
+
+    code, stdout, _ = diff(ws, everything, some)
+    _, document, _ = diff(ws, everything, some, "--format", "json")
+
+    parsed = json.loads(document)
+    assert code == 0
+    assert "Resolved findings (0):\n" in stdout
+    assert (
+        "Not compared: 2 findings of rules that were not evaluated on both sides (T-MAL-001), "
+        "so they are neither new nor resolved. Scan both sides with the same rules to compare them.\n"
+    ) in stdout
+    assert stdout.endswith("0 new, 0 resolved, 2 unchanged findings. 2 findings not compared. 0 new at or above high.\n")
+    assert parsed["resolved"] == []
+    assert parsed["not_compared"]["rules"] == ["T-MAL-001"]
+    assert len(parsed["not_compared"]["findings"]) == 2
+
+
+def test_rule_new_on_after_not_compared(ws: Workspace) -> None:
+    records = ws.records("records.json", [ws.record("203.0.113.5")])
+    ws.scan(records, "--rule", "T-UNC-002", out="some")
+
+    code, stdout, _ = diff(ws, ws.root / "some" / "results.json", records)
+
+    assert code == 0
+    assert stdout.endswith("0 new, 0 resolved, 1 unchanged findings. 1 finding not compared. 0 new at or above high.\n")
+
+
+def test_empty_after_exits_2(ws: Workspace) -> None:
+    before = ws.records("before.json", [ws.record("203.0.113.5")])
+    empty = ws.records("empty.json", [])
+
+    code, stdout, stderr = diff(ws, before, empty)
+    allowed, text, _ = diff(ws, before, empty, "--allow-partial")
+    both_empty, _, _ = diff(ws, empty, empty)
+
+    assert code == 2
+    assert stdout == ""
+    assert stderr.endswith(
+        f"\n  AFTER {empty} contains no records, so every finding of BEFORE would count as resolved\n"
+    )
+    assert allowed == 0
+    assert (
+        f"Warning: AFTER {empty} contains no records, so every finding of BEFORE would count as resolved. "
+        "Findings missing from that side may show as resolved or new.\n"
+    ) in text
+    assert both_empty == 0
