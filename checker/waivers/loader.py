@@ -23,6 +23,7 @@ from checker.rules.problems import YamlPath
 from checker.rules.yaml_source import YamlDocument, read_yaml
 from checker.waivers.fields import FieldError, parse_destination, parse_expiry
 from checker.waivers.model import Waiver
+from checker.waivers.scalars import normalize_scalars
 
 
 def _json_types() -> dict[str, str]:
@@ -58,6 +59,9 @@ def load_waivers(path: str, known_rules: Collection[str]) -> WaiverFile:
     """
     document = _read_document(path)
     checker = _Checker(path, document)
+    for problem_path, text in normalize_scalars(document):
+        checker.invalid.add(problem_path)
+        checker.add(problem_path, text)
     checker.check_schema()
     waivers = checker.build_waivers(frozenset(known_rules))
     if checker.problems:

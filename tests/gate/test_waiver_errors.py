@@ -56,6 +56,10 @@ CASES = [
     ("port as text", {"ports": '["443"]'}, 7, "W-1: ports[0]: must be an integer, not the string '443'"),
     ("misspelt field", {"expiry": "2030-01-01"}, 7, "W-1: expiry: unknown field; did you mean 'expires'?"),
     ("owner not text", {"owner": "[a, b]"}, 7, "W-1: owner: must be a string, not a list"),
+    ("octal port", {"ports": "[0443]"}, 7, "W-1: ports[0]: '0443' is not a plain decimal integer (YAML 1.1 reads it as 291); write the number in decimal digits without a leading zero"),
+    ("base-60 port", {"ports": "[443, 1:10]"}, 7, "W-1: ports[1]: '1:10' is not a plain decimal integer (YAML 1.1 reads it as 70); write the number in decimal digits without a leading zero"),
+    ("hexadecimal port", {"ports": "[0x1BB]"}, 7, "W-1: ports[0]: '0x1BB' is not a plain decimal integer (YAML 1.1 reads it as 443); write the number in decimal digits without a leading zero"),
+    ("all_rules yes", {"rules": None, "all_rules": "yes"}, 6, "W-1: all_rules: 'yes' is a YAML 1.1 boolean; write true or false"),
 ]
 
 

@@ -226,3 +226,17 @@ def test_waived_finding_carries_waiver_details(ws: Workspace) -> None:
     assert finding.waived_by == "W-1"
     assert finding.waiver_expires == "2030-01-31T23:59:59Z"
     assert finding.waiver_owner == "secops"
+
+
+def test_yaml11_text_kept_as_written(ws: Workspace) -> None:
+    records = ws.records("export.json", [ws.record("203.0.113.5", ports=((8080, "No"),))])
+    waivers = ws.write(
+        "waivers.yaml",
+        "waivers:\n" + waiver("0777", "[203.0.113.5]", rules="[T-MAL-001]", extra="applications: [no]\nticket: 1:10"),
+    )
+    options = ScanOptions(inputs=[str(records)], policies=[str(ws.policy)], waivers=str(waivers))
+
+    findings = {finding.rule_id: finding for finding in run_scan(options).findings}
+
+    assert findings["T-MAL-001"].waived_by == "0777"
+    assert findings["T-UNC-002"].waived_by is None
