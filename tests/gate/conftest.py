@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from checker.cli.main import run
+from checker.i18n import set_language
 
 #: Two rules that are easy to trigger: one critical, one medium.
 POLICY = """\
@@ -65,9 +66,13 @@ class Workspace:
         document = {"RequestId": "REQ-1", "TotalCount": len(records), "DstIPList": records}
         return self.write(name, json.dumps(document))
 
-    def run(self, *args: str) -> tuple[int, str, str]:
+    def run(self, *args: str, lang: str = "en") -> tuple[int, str, str]:
+        """Run the CLI with ``--lang lang``; the process-wide language is English again afterwards."""
         stdout, stderr = io.StringIO(), io.StringIO()
-        code = run([*args, "--lang", "en"], stdin=io.BytesIO(b""), stdout=stdout, stderr=stderr)
+        try:
+            code = run([*args, "--lang", lang], stdin=io.BytesIO(b""), stdout=stdout, stderr=stderr)
+        finally:
+            set_language("en")
         return code, stdout.getvalue(), stderr.getvalue()
 
     def scan(self, records: Path, *args: str, out: str = "out") -> tuple[int, str, str]:

@@ -263,3 +263,16 @@ def test_empty_after_exits_2(ws: Workspace) -> None:
         "Findings missing from that side may show as resolved or new.\n"
     ) in text
     assert both_empty == 0
+
+
+def test_table_headers_follow_language(ws: Workspace) -> None:
+    before = ws.records("before.json", [])
+    after = ws.records("after.json", [ws.record("192.0.2.44", uncovered=False)])
+
+    _, markdown, _ = ws.run("diff", str(before), str(after), "--policies", str(ws.policy), "--format", "markdown", lang="zh")
+    _, page, _ = ws.run("diff", str(before), str(after), "--policies", str(ws.policy), "--format", "html", lang="zh")
+
+    assert "| 严重级别 | 规则 | 目的地址 | 豁免 |\n|---|---|---|---|\n| critical | T-MAL-001 | 192.0.2.44 |  |" in markdown
+    assert "<thead><tr><th>严重级别</th><th>规则</th><th>目的地址</th><th>豁免</th></tr></thead>" in page
+    assert "severity" not in markdown
+    assert "<th>severity</th>" not in page
