@@ -35,6 +35,7 @@ from checker.i18n import _, ngettext
 from checker.records import Record
 from checker.rules import PolicySet, Rule, load_policies, select_rules
 from checker.rules.yaml_source import YamlDocument, read_yaml
+from checker.sources.jsonerrors import describe_invalid
 
 BUILTIN = "builtin"
 TEST_SUFFIX = ".test.yaml"
@@ -206,7 +207,8 @@ def _parse_case(
     place = f"{display}:{line}: " + _("test #%(number)d") % {"number": index + 1}
     if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
         return None, [place + ": " + _("a test case needs a 'name', 'records' and 'expect'")]
-    place = f"{display}:{line}: " + _("test '%(name)s'") % {"name": raw["name"]}
+    label = _("test '%(name)s'") % {"name": raw["name"]}
+    place = f"{display}:{line}: {label}"
 
     problems: list[str] = []
     expect = raw.get("expect")
@@ -218,7 +220,7 @@ def _parse_case(
     unknown = sorted({*(fire or ()), *(not_fire or ()), *(enable or ())} - known)
     if unknown:
         problems.append(place + ": " + _("unknown rule ids %(ids)s; check them with 'cfw-checker policies list'") % {"ids": ", ".join(unknown)})
-    records = _records(raw.get("records"), place, problems)
+    records = _records(raw.get("records"), _RecordsPlace(display, document, index, label), problems)
     params = raw.get("params") or {}
     if not isinstance(params, dict):
         problems.append(place + ": " + _("'params' must be a mapping of RULE_ID.NAME to a value"))
@@ -241,14 +243,30 @@ def _id_list(mapping: Any, key: str) -> list[str] | None:
     return value
 
 
-def _records(raw: Any, place: str, problems: list[str]) -> tuple[Record, ...]:
+@dataclass(frozen=True)
+class _RecordsPlace:
+    """The place of one test case's records, so that a message can name a record's line."""
+
+    file: str
+    document: YamlDocument
+    case_index: int
+    #: ``test 'NAME'``, in the current language.
+    label: str
+
+    def line_of(self, *path: str | int) -> int:
+        """Return the line of ``path`` below the test case."""
+        return self.document.position(("tests", self.case_index, *path))[0]
+
+
+def _records(raw: Any, place: _RecordsPlace, problems: list[str]) -> tuple[Record, ...]:
     if not isinstance(raw, list) or not raw:
-        problems.append(place + ": " + _("'records' needs a list of at least one record"))
+        problems.append(f"{place.file}:{place.line_of()}: {place.label}: " + _("'records' needs a list of at least one record"))
         return ()
     records: list[Record] = []
     for index, item in enumerate(raw):
         try:
             records.append(msgspec.convert(item, Record, strict=False))
         except msgspec.ValidationError as exc:
-            problems.append(place + ": " + _("invalid record %(index)d: %(reason)s") % {"index": index, "reason": exc})
+            line = place.line_of("records", index)
+            problems.append(f"{place.file}:{line}: {place.label}: " + describe_invalid(item, exc, f"records[{index}]"))
     return tuple(records)

@@ -93,6 +93,23 @@ def test_invalid_test_file_exits_2(ws: Workspace) -> None:
     )
 
 
+def test_invalid_record_names_field(ws: Workspace) -> None:
+    cases = CASES.replace(
+        "      - {DstIP: 203.0.113.6, AclCoverage: FullCoverage, CategoryClassId: Malicious}\n",
+        "      - {DstIP: 203.0.113.6}\n      - {DstIP: 203.0.113.7, SessionCount: x, TagList: [{RiskLevel: high}]}\n",
+    )
+    folder = policy_folder(ws, cases)
+
+    code, _, stderr = ws.run("policies", "test", str(folder))
+
+    assert code == 2
+    assert stderr == (
+        "error: 1 problem in the policy test files\n"
+        f"  {folder}/tests/rules.test.yaml:10: test 'covered is quiet': records[1].SessionCount: "
+        'expected integer, got string "x"\n'
+    )
+
+
 def test_folder_without_tests_exits_2(ws: Workspace) -> None:
     folder = ws.root / "bare"
     ws.write("bare/rules.yaml", ws.policy.read_text(encoding="utf-8"))
