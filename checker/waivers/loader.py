@@ -271,10 +271,48 @@ def _missing_field(path: YamlPath, key: str) -> str:
     return hints.get(key, _("missing; add it"))
 
 
+#: Similarity (difflib ratio) from which an unknown rule id gets a "did you mean" hint.
+RULE_HINT_CUTOFF = 0.8
+
+
 def _unknown_rule(rule_id: str, known_rules: frozenset[str]) -> str:
-    close = difflib.get_close_matches(rule_id, sorted(known_rules), n=1)
-    hint = (_("did you mean '%(id)s'?") % {"id": close[0]}) if close else _("list the rules with 'cfw-checker policies list'")
+    close = closest_rule_id(rule_id, known_rules)
+    hint = (_("did you mean '%(id)s'?") % {"id": close}) if close else _("list the rules with 'cfw-checker policies list'")
     return _("unknown rule id '%(id)s' in the loaded policies; %(hint)s") % {"id": rule_id, "hint": hint}
+
+
+def closest_rule_id(rule_id: str, known_rules: Collection[str]) -> str | None:
+    """Return the known rule id that ``rule_id`` is most likely a typo of, or None when none is close.
+
+    A candidate is close when it differs only in letter case, when its difflib ratio reaches
+    :data:`RULE_HINT_CUTOFF`, or when it has the same prefix before the last ``-`` and
+    differs by one inserted, removed or replaced character. A distant guess would send the
+    author to the wrong rule.
+    """
+    candidates = sorted(known_rules)
+    same_letters = [candidate for candidate in candidates if candidate.casefold() == rule_id.casefold()]
+    if same_letters:
+        return same_letters[0]
+    close = difflib.get_close_matches(rule_id, candidates, n=1, cutoff=RULE_HINT_CUTOFF)
+    if close:
+        return close[0]
+    prefix = rule_id.rpartition("-")[0]
+    for candidate in candidates:
+        if candidate.rpartition("-")[0] == prefix and _one_edit_apart(rule_id, candidate):
+            return candidate
+    return None
+
+
+def _one_edit_apart(first: str, second: str) -> bool:
+    """Tell whether one inserted, removed or replaced character turns ``first`` into ``second``."""
+    if abs(len(first) - len(second)) > 1 or first == second:
+        return False
+    shorter, longer = sorted((first, second), key=len)
+    for index, (left, right) in enumerate(zip(shorter, longer)):
+        if left != right:
+            rest = index + 1 if len(shorter) == len(longer) else index
+            return shorter[rest:] == longer[index + 1:]
+    return True
 
 
 def _schema_message(path: YamlPath, error: jsonschema.ValidationError) -> str:

@@ -8,6 +8,7 @@ import jsonschema
 import pytest
 
 from checker.waivers import waivers_schema
+from checker.waivers.loader import closest_rule_id
 
 if TYPE_CHECKING:
     from conftest import Workspace
@@ -180,3 +181,36 @@ def test_example_waivers_file_loads(ws: Workspace) -> None:
 
     assert code in (0, 1), stderr
     assert ws.results()["summary"]["waivers"]["total"] >= 3
+
+
+def test_distant_rule_id_gets_no_guess(ws: Workspace) -> None:
+    records = ws.records("export.json", [ws.record("203.0.113.5")])
+    waivers = ws.write("waivers.yaml", waivers_text(rules="[CFW-NOPE-1]"))
+
+    code, _, stderr = ws.run("scan", str(records), "--waivers", str(waivers), "--output-dir", str(ws.root / "out"))
+
+    assert code == 2
+    assert stderr == (
+        f"error: {waivers}: 1 problem in the waivers file; nothing was evaluated\n"
+        f"  {waivers}:3: waiver W-1: rules[0]: unknown rule id 'CFW-NOPE-1' in the loaded policies; "
+        "list the rules with 'cfw-checker policies list'\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "expected"),
+    [
+        ("CFW-NOPE-1", None),
+        ("CFW-TI-01", "CFW-TI-001"),
+        ("CFW-TI-0011", "CFW-TI-001"),
+        ("cfw-ti-001", "CFW-TI-001"),
+        ("X-12", "X-2"),
+        ("X-3", "X-2"),
+        ("Y-3", None),
+        ("X-123", None),
+    ],
+)
+def test_closest_rule_id(rule_id: str, expected: str | None) -> None:
+    known = {"CFW-GEO-001", "CFW-TI-001", "CFW-TI-002", "X-2"}
+
+    assert closest_rule_id(rule_id, known) == expected
