@@ -111,11 +111,70 @@
   var sortKeys = {
     severity: function (finding) { return severityRank[finding[2]] || 0; },
     rule: function (finding) { return ruleOf(finding).id; },
-    dstip: function (finding) { return field(recordOf(finding), "DstIP"); },
+    dstip: function (finding) { return ipSortKey(field(recordOf(finding), "DstIP")); },
     location: function (finding) { return field(recordOf(finding), "LocationName") || ""; },
     sessions: function (finding) { return field(recordOf(finding), "SessionCount") || 0; },
     bytes: function (finding) { return field(recordOf(finding), "TotalBytes") || 0; }
   };
+
+  // Sort key of a DstIP: text that compares like the address. IPv4 becomes "4" and 8 hex
+  // digits, IPv6 "6" and 32 hex digits, and anything else "9" and its text. So IPv4 sorts
+  // before IPv6, and text that is no address comes last.
+  function ipSortKey(text) {
+    var value = String(text || "");
+    var v4 = ipv4Hex(value);
+    if (v4 !== null) { return "4" + v4; }
+    var v6 = ipv6Hex(value);
+    if (v6 !== null) { return "6" + v6; }
+    return "9" + value;
+  }
+
+  function ipv4Hex(text) {
+    var parts = text.split(".");
+    if (parts.length !== 4) { return null; }
+    var hex = "";
+    for (var index = 0; index < 4; index++) {
+      if (!/^[0-9]{1,3}$/.test(parts[index])) { return null; }
+      var octet = parseInt(parts[index], 10);
+      if (octet > 255) { return null; }
+      hex += (octet < 16 ? "0" : "") + octet.toString(16);
+    }
+    return hex;
+  }
+
+  // Expand the colon-separated groups of one side of "::" into 4-digit hex groups. An
+  // embedded IPv4 address (::ffff:192.0.2.1) may end the last side. Returns null when invalid.
+  function ipv6Groups(text, lastSide) {
+    if (text === "") { return []; }
+    var parts = text.split(":");
+    var groups = [];
+    for (var index = 0; index < parts.length; index++) {
+      var part = parts[index];
+      if (lastSide && index === parts.length - 1 && part.indexOf(".") !== -1) {
+        var v4 = ipv4Hex(part);
+        if (v4 === null) { return null; }
+        groups.push(v4.slice(0, 4), v4.slice(4));
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(part)) {
+        groups.push(("000" + part.toLowerCase()).slice(-4));
+      } else {
+        return null;
+      }
+    }
+    return groups;
+  }
+
+  function ipv6Hex(text) {
+    var halves = text.split("%")[0].split("::");
+    if (text.indexOf(":") === -1 || halves.length > 2) { return null; }
+    var head = ipv6Groups(halves[0], halves.length === 1);
+    var tail = halves.length === 2 ? ipv6Groups(halves[1], true) : [];
+    if (head === null || tail === null) { return null; }
+    var missing = 8 - head.length - tail.length;
+    if (halves.length === 1 ? missing !== 0 : missing < 1) { return null; }
+    var zeros = [];
+    for (var index = 0; index < missing; index++) { zeros.push("0000"); }
+    return head.concat(zeros, tail).join("");
+  }
 
   function applyFilters() {
     if (state.query && searchText === null) { searchText = buildSearchText(); }

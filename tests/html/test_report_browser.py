@@ -223,3 +223,49 @@ def test_waiver_and_baseline_marks(report_page: ReportPage, sample_result: ScanR
     assert {row[7] for row in report_page.rows()} == {"new"}
     assert "W-OLD" in (report_page.page.text_content("#waiver-notices") or "")
     assert report_page.watch.errors == []
+
+
+#: DstIP values in the order a numeric sort gives: IPv4, then IPv6, then text that is no address.
+ADDRESSES_IN_ORDER = [
+    "9.255.255.255",
+    "10.0.0.2",
+    "10.0.0.10",
+    "10.0.1.1",
+    "192.168.0.9",
+    "::1",
+    "::ffff:10.0.0.1",
+    "2001:db8::2",
+    "2001:db8::10",
+    "2001:db8:0:1::",
+    "fe80::1",
+    "10.0.XX.XX",
+    "not-an-address",
+]
+
+CATCH_ALL_POLICY = """\
+rules:
+  - id: T-ALL-001
+    title: Every destination
+    severity: low
+    when: {field: SessionCount, gte: 0}
+"""
+
+
+def test_sort_by_dstip_is_numeric(report_page: ReportPage, tmp_path: Path) -> None:
+    shuffled = ADDRESSES_IN_ORDER[5:] + ADDRESSES_IN_ORDER[:5]
+    shuffled.reverse()
+    export = tmp_path / "export.json"
+    export.write_text(msgspec.json.encode([{"DstIP": address, "SessionCount": 1} for address in shuffled]).decode())
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(CATCH_ALL_POLICY)
+    result = run_scan(ScanOptions(inputs=[str(export)], policies=[str(policy)]))
+    report_page.open(result)
+
+    report_page.page.click('button.sort[data-sort="dstip"]')
+    ascending = [row[2] for row in report_page.rows()]
+    report_page.page.click('button.sort[data-sort="dstip"]')
+    descending = [row[2] for row in report_page.rows()]
+
+    assert ascending == ADDRESSES_IN_ORDER
+    assert descending == list(reversed(ADDRESSES_IN_ORDER))
+    assert report_page.watch.errors == []
