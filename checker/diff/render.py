@@ -15,6 +15,7 @@ from checker.diff.compare import DiffResult
 from checker.i18n import _, ngettext
 from checker.reports.markdown import escape as md_escape
 from checker.reports.markdown import escape_text as md_escape_text
+from checker.reports.verdict import join_sentences
 from checker.severity import Severity
 
 FORMATS = ("text", "json", "markdown", "html")
@@ -28,17 +29,17 @@ def render(diff: DiffResult, output_format: str, fail_on: Severity | None) -> st
 
 def summary_line(diff: DiffResult, fail_on: Severity | None) -> str:
     """Return ``N new, M resolved, K unchanged findings`` and how many new ones fail the gate."""
-    line = _("%(new)d new, %(resolved)d resolved, %(unchanged)d unchanged findings.") % {
-        "new": len(diff.new), "resolved": len(diff.resolved), "unchanged": len(diff.unchanged)}
+    sentences = [_("%(new)d new, %(resolved)d resolved, %(unchanged)d unchanged findings.") % {
+        "new": len(diff.new), "resolved": len(diff.resolved), "unchanged": len(diff.unchanged)}]
     if diff.not_compared:
         count = len(diff.not_compared)
-        line += " " + ngettext(
+        sentences.append(ngettext(
             "%(count)d finding not compared.", "%(count)d findings not compared.", count
-        ) % {"count": count}
+        ) % {"count": count})
     if fail_on is not None:
-        line += " " + _("%(count)d new at or above %(threshold)s.") % {
-            "count": len(diff.failing(fail_on)), "threshold": fail_on.value}
-    return line
+        sentences.append(_("%(count)d new at or above %(threshold)s.") % {
+            "count": len(diff.failing(fail_on)), "threshold": fail_on.value})
+    return join_sentences(sentences)
 
 
 def not_compared_note(diff: DiffResult) -> str:

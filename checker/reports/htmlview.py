@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from checker.i18n import _, ngettext
+from checker.reports.verdict import join_sentences
 from checker.result import InputInfo, RuleOutcome, RuleStatus, ScanResult
 from checker.severity import DESCENDING, Severity
 
@@ -81,7 +82,7 @@ def gate_text(result: ScanResult) -> str:
             )
             % {"num": gate.expired_waivers}
         )
-    return " ".join(sentences)
+    return join_sentences(sentences)
 
 
 def severity_chart(result: ScanResult, severity_labels: dict[str, str]) -> list[ChartBar]:

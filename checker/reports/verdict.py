@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from checker.i18n import _, ngettext
+from checker.i18n import _, current_language, ngettext
 from checker.result import ScanResult
+
+#: Languages whose sentences follow each other without a space, because each ends in a full-width stop.
+_NO_SPACE_LANGUAGES = frozenset({"zh"})
+
+
+def verdict_state(result: ScanResult) -> str:
+    """Return ``failed``, ``passed``, or ``partial`` for a gate that passed on partial input.
+
+    A scan accepted with ``--allow-partial`` may pass (exit 0), but findings may be missing
+    from its records, so reports show that pass as a warning rather than as a plain pass.
+    """
+    if not result.gate.passed:
+        return "failed"
+    return "partial" if result.partial_reason is not None else "passed"
 
 
 def verdict_line(result: ScanResult) -> str:
@@ -17,16 +31,21 @@ def verdict_line(result: ScanResult) -> str:
     """
     gate = result.gate
     if result.records_scanned == 0 and gate.passed:
-        line = _("PASSED: nothing was scanned (the input holds 0 records).")
+        sentences = [_("PASSED: nothing was scanned (the input holds 0 records).")]
     else:
-        line = f"{_gate_sentence(result)} {_scan_sentence(result)}"
-    for sentence in _gate_input_sentences(result):
-        line += " " + sentence
+        sentences = [_gate_sentence(result), _scan_sentence(result)]
+    sentences.extend(_gate_input_sentences(result))
 
     if result.partial_reason is not None:
         reason = result.partial_reason.strip().rstrip(".")
-        line += " " + _("Partial input: %(reason)s.") % {"reason": reason}
-    return line
+        sentences.append(_("Partial input: %(reason)s.") % {"reason": reason})
+    return join_sentences(sentences)
+
+
+def join_sentences(sentences: list[str]) -> str:
+    """Join translated sentences as the current language does: Chinese without a space, others with one."""
+    separator = "" if current_language() in _NO_SPACE_LANGUAGES else " "
+    return separator.join(sentences)
 
 
 def _gate_sentence(result: ScanResult) -> str:

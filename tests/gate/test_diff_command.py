@@ -276,3 +276,4 @@ def test_table_headers_follow_language(ws: Workspace) -> None:
     assert "<thead><tr><th>严重级别</th><th>规则</th><th>目的地址</th><th>豁免</th></tr></thead>" in page
     assert "severity" not in markdown
     assert "<th>severity</th>" not in page
+    assert "。 " not in markdown

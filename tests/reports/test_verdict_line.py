@@ -147,3 +147,27 @@ def test_verdict_goes_through_catalog(scan: ScanBuilder, monkeypatch: pytest.Mon
         "<FAILED: <1 finding> at or above high in <1 rule> (worst: CFW-TI-001, critical).> "
         "<<1 record> scanned, <1 rule> evaluated.> <Partial input: page 2 missing.>"
     )
+
+
+def test_chinese_sentences_join_without_space(scan: ScanBuilder) -> None:
+    scan.fire(scan.rule("CFW-TI-001", Severity.CRITICAL), [scan.record("203.0.113.7")])
+    i18n.set_language("zh")
+    try:
+        line = verdict_line(scan.result(partial_reason="page 2 missing"))
+    finally:
+        i18n.set_language("en")
+
+    assert line == (
+        "未通过：1 条规则中有 1 个违规项达到或超过 high 级别（最严重：CFW-TI-001，critical）。"
+        "已扫描 1 条记录，已评估 1 条规则。输入不完整：page 2 missing。"
+    )
+    assert "。 " not in line
+
+
+def test_english_sentences_keep_space(scan: ScanBuilder) -> None:
+    scan.passing(scan.rule("CFW-TI-001", Severity.CRITICAL))
+    scan.record("203.0.113.7")
+
+    line = verdict_line(scan.result(partial_reason="page 2 missing"))
+
+    assert line == "PASSED: no finding at or above high. 1 record scanned, 1 rule evaluated. Partial input: page 2 missing."
