@@ -27,7 +27,7 @@ from markupsafe import Markup
 from checker.i18n import current_language, set_language, translations_for
 from checker.reports import htmlview
 from checker.reports.htmldata import build_data, script_json
-from checker.reports.verdict import verdict_line
+from checker.reports.verdict import verdict_line, verdict_state
 from checker.result import ScanResult
 from checker.severity import DESCENDING
 
@@ -103,14 +103,14 @@ def _context(result: ScanResult) -> dict[str, Any]:
     severity_labels = {severity.value: htmlview.severity_label(severity) for severity in DESCENDING}
     data = build_data(result, htmlview.script_labels(), severity_labels)
     data["printRowLimit"] = PRINT_ROW_LIMIT
-    gate = result.gate
     return {
         "lang": result.lang,
         "tool_version": result.tool_version,
         "generated_at": result.generated_at,
         "verdict_line": verdict_line(result),
         "gate_text": htmlview.gate_text(result),
-        "passed": gate.passed,
+        # passed, failed or partial (a pass on partial input): the class that styles the banner.
+        "verdict_state": verdict_state(result),
         "chart": htmlview.severity_chart(result, severity_labels),
         "total_findings": sum(result.counts_by_severity().values()),
         "records_scanned": result.records_scanned,

@@ -14,7 +14,7 @@ from typing import BinaryIO
 from checker.findings import Finding
 from checker.i18n import _, ngettext
 from checker.result import ScanResult, WaiverSummary
-from checker.reports.verdict import verdict_line
+from checker.reports.verdict import verdict_line, verdict_state
 from checker.severity import DESCENDING
 
 #: Findings listed in the table; a last line counts the rest.
@@ -36,7 +36,7 @@ def render(result: ScanResult) -> str:
     """Return the Markdown summary of ``result``."""
     sections = [
         _heading(result),
-        "> " + escape(verdict_line(result)),
+        _verdict_quote(result),
         _severity_table(result),
         *_waiver_section(result),
         *_baseline_section(result),
@@ -62,9 +62,23 @@ def escape_text(text: str) -> str:
 
 
 def _heading(result: ScanResult) -> str:
-    if result.gate.passed:
+    state = verdict_state(result)
+    if state == "partial":
+        return "## " + _("cfw-checker: PASSED on partial input")
+    if state == "passed":
         return "## " + _("cfw-checker: passed")
     return "## " + _("cfw-checker: failed")
+
+
+def _verdict_quote(result: ScanResult) -> str:
+    """Quote the verdict line, as a warning alert (GitHub's ``> [!WARNING]``) for a pass on partial input.
+
+    A viewer without alerts shows the ``[!WARNING]`` marker as text, which still warns.
+    """
+    line = escape_text(verdict_line(result))
+    if verdict_state(result) == "partial":
+        return "> [!WARNING]\n> " + line
+    return "> " + line
 
 
 def _severity_table(result: ScanResult) -> str:

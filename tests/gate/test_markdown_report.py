@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import pytest
@@ -102,3 +103,17 @@ def test_empty_scan_says_no_findings(ws: Workspace) -> None:
 
     assert text.startswith("## cfw-checker: passed\n\n> PASSED: no finding at or above high.")
     assert text.endswith("### Findings\n\nNo findings.\n")
+
+
+def test_partial_pass_is_a_warning(ws: Workspace) -> None:
+    record = ws.record("203.0.113.5", malicious=False, uncovered=False)
+    ws.write("export.json", json.dumps({"RequestId": "REQ-1", "TotalCount": 4, "DstIPList": [record]}))
+
+    text = summary(ws, "--allow-partial")
+
+    path = markdown.escape_text(str(ws.root / "export.json"))
+    assert text.startswith(
+        "## cfw-checker: PASSED on partial input\n\n> [!WARNING]\n> PASSED: no finding at or above high. "
+        f"1 record scanned, 2 rules evaluated. Partial input: {path}: incomplete export: TotalCount is 4 "
+        "but the input holds 1 record \\(3 missing\\).\n"
+    )

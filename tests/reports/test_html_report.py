@@ -579,3 +579,44 @@ def test_labels_use_report_language(sample: ScanResult, monkeypatch: pytest.Monk
     assert requested == ["en"]
     assert "«Findings»" in text
     assert "«Rules»" in text
+
+
+def test_partial_pass_banner_is_warning(scan: ScanBuilder) -> None:
+    scan.passing(scan.rule("CFW-TI-001"))
+    scan.record("203.0.113.7")
+
+    parser = parse(render(scan.result(partial_reason="TotalCount is 20 but 1 record was read")))
+
+    assert parser.with_id("verdict") == [{"id": "verdict", "class": "verdict-block partial"}]
+    assert parser.with_id("verdict-status") == [{"class": "verdict-status", "id": "verdict-status"}]
+    assert "PASSED on partial input" in parser.text()
+
+
+def test_partial_pass_banner_in_chinese(scan: ScanBuilder) -> None:
+    scan.passing(scan.rule("CFW-TI-001"))
+    scan.record("203.0.113.7")
+    result = scan.result(partial_reason="page 2 missing", lang="zh")
+
+    text = parse(render(result)).text()
+
+    assert "通过（输入不完整）" in text
+    assert "PASSED on partial input" not in text
+
+
+@pytest.mark.parametrize(
+    ("fire", "partial", "state"),
+    [(False, False, "passed"), (True, False, "failed"), (True, True, "failed")],
+    ids=["complete pass", "complete fail", "partial fail"],
+)
+def test_banner_state(scan: ScanBuilder, fire: bool, partial: bool, state: str) -> None:
+    rule = scan.rule("CFW-TI-001")
+    record = scan.record("203.0.113.7")
+    if fire:
+        scan.fire(rule, [record])
+    else:
+        scan.passing(rule)
+
+    parser = parse(render(scan.result(partial_reason="page 2 missing" if partial else None)))
+
+    assert parser.with_id("verdict") == [{"id": "verdict", "class": f"verdict-block {state}"}]
+    assert parser.with_id("verdict-status") == []
