@@ -50,8 +50,9 @@ def add_fetch_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup,
 
     filters = _group(parser, _("API filters"))
     filters.add_argument("--category", choices=CATEGORIES, help=_("destination category (API CategoryId)"))
-    # Not --tag, because scan uses --tag to select rules.
-    filters.add_argument("--tag-id", help=_("threat intelligence tag id, such as RiskIP or Miner (API TagIdNew)"))
+    # scan uses --tag to select rules, so there the filter is only --tag-id.
+    tag_flags = ("--tag-id", "--tag") if include_lang else ("--tag-id",)
+    filters.add_argument(*tag_flags, dest="tag_id", help=_("threat intelligence tag id, such as RiskIP or Miner (API TagIdNew)"))
     filters.add_argument("--port", type=_port, help=_("destination port (API Port)"))
     filters.add_argument("--dst-ip", type=_ip, help=_("destination IP address (API DstIP)"))
     filters.add_argument("--public-ip", type=_ip, help=_("public IP of the source asset (API PublicIP)"))

@@ -153,6 +153,15 @@ def test_query_sent_is_the_query_signed(start_fake: StartFake, tmp_path: Path) -
 
 
 @pytest.mark.usefixtures("env_credentials")
+def test_fetch_accepts_tag_as_tag_id(start_fake: StartFake, tmp_path: Path) -> None:
+    server = start_fake(records=3)
+
+    assert fetch_cli(server, tmp_path / "s.json", "--tag", "Miner").code == 0
+
+    assert "TagIdNew=Miner" in server.received[0].raw_query
+
+
+@pytest.mark.usefixtures("env_credentials")
 def test_empty_result(start_fake: StartFake, tmp_path: Path) -> None:
     server = start_fake(records=0)
     output = tmp_path / "snapshot.json"
