@@ -58,6 +58,18 @@ def build_rule(
     return BuiltRule(rule)
 
 
+def check_condition(document: YamlDocument, path: YamlPath, source: str, overrides: dict[str, str]) -> list[Issue]:
+    """Type-check only the ``when`` of a rule whose other keys failed the schema check.
+
+    The caller makes sure that ``id``, ``when`` and ``params`` passed it, so that every
+    problem of the rule is reported in one run.
+    """
+    raw: dict[str, Any] = document.value["rules"][path[1]]
+    resolver = ParamResolver(document, path, raw["id"], source, overrides)
+    ConditionChecker(resolver).check(raw["when"], (*path, "when"), record_fields())
+    return resolver.issues
+
+
 def _texts(raw: dict[str, Any]) -> dict[str, RuleText]:
     texts = {"en": RuleText(raw["title"], raw.get("description", ""), raw.get("remediation", ""))}
     for lang, text in (raw.get("i18n") or {}).items():

@@ -15,10 +15,11 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 from checker.errors import InputError
 from checker.i18n import _
-from checker.rules.builder import build_rule
+from checker.rules.builder import build_rule, check_condition
 from checker.rules.model import PolicyFile, PolicySet, Rule
 from checker.rules.problems import Issue, Problem, problem_list
 from checker.rules.schema import validate_structure
@@ -139,8 +140,12 @@ def _load_file(source: str, data: bytes, overrides: dict[str, dict[str, str]]) -
     rules: list[Rule] = []
     for index, raw in enumerate(raw_rules if isinstance(raw_rules, list) else []):
         path = ("rules", index)
-        if any(issue.path[:2] == path for issue in structure_issues):
-            continue  # the type check needs a valid structure; its problems are already listed
+        rule_issues = [issue for issue in structure_issues if issue.path[:2] == path]
+        if rule_issues:
+            # Building needs a valid rule, but a valid condition can still be checked.
+            if _condition_checkable(raw, path, rule_issues):
+                issues.extend(check_condition(document, path, source, overrides.get(raw["id"], {})))
+            continue
         built = build_rule(document, path, source, overrides.get(raw["id"], {}))
         issues.extend(built.issues)
         loaded.override_problems.extend(built.override_problems)
@@ -151,6 +156,14 @@ def _load_file(source: str, data: bytes, overrides: dict[str, dict[str, str]]) -
     if not loaded.problems and not loaded.override_problems:
         loaded.policy_file = PolicyFile(source, hashlib.sha256(data).hexdigest(), tuple(rules))
     return loaded
+
+
+def _condition_checkable(raw: Any, path: tuple[str, int], rule_issues: list[Issue]) -> bool:
+    """Tell whether a rule's ``id``, ``when`` and ``params`` passed the schema check."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or "when" not in raw:
+        return False
+    checked_keys = {"id", "when", "params"}
+    return not any(len(issue.path) <= 2 or issue.path[2] in checked_keys for issue in rule_issues)
 
 
 def _collect_ids(document: YamlDocument, loaded: _LoadedFile) -> None:

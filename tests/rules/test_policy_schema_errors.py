@@ -176,3 +176,38 @@ def test_problems_of_several_rules_together(problems_of: Problems) -> None:
         "policy.yaml:4:15: rule R-1: invalid severity 'hihg'; use one of info, low, medium, high, critical",
         "policy.yaml:9:19: rule R-2: unknown field 'HasAcll'; did you mean 'HasAcl'?",
     ]
+
+
+def test_schema_error_does_not_hide_condition_problems(problems_of: Problems) -> None:
+    problems = problems_of(
+        """\
+        rules:
+          - id: R-1
+            title: t
+            severity: urgent
+            when:
+              all:
+                - {field: AclCoverag, equals: Uncovered}
+                - {field: DstIP, in_cidr: 10.0.0.0/33}
+        """
+    )
+
+    assert len(problems) == 3
+    assert problems[0].startswith("policy.yaml:4:15: rule R-1: invalid severity 'urgent'")
+    assert problems[1] == "policy.yaml:7:19: rule R-1: unknown field 'AclCoverag'; did you mean 'AclCoverage'?"
+    assert problems[2].startswith("policy.yaml:8:35: rule R-1: invalid CIDR '10.0.0.0/33'")
+
+
+def test_broken_condition_not_checked_twice(problems_of: Problems) -> None:
+    problems = problems_of(
+        """\
+        rules:
+          - id: R-1
+            title: t
+            severity: urgent
+            when: {all: {field: DstIP, equals: x}}
+        """
+    )
+
+    assert len(problems) == 2
+    assert problems[0].startswith("policy.yaml:4:15: rule R-1: invalid severity 'urgent'")
