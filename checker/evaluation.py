@@ -9,7 +9,8 @@ from typing import Any
 from checker.findings import Finding, fingerprint
 from checker.records import Record
 from checker.rules.model import Rule
-from checker.sources.file import Place, RawChunk, decode_chunk
+from checker.sources.chunks import Place, RawChunk, decode_chunk
+from checker.sources.loader import dst_ip_keys
 
 #: Returns (record index, rule index) for every rule that fires on every record, in order.
 ChunkScan = Callable[[list[Record]], list[tuple[int, int]]]
@@ -69,6 +70,10 @@ class ChunkResult:
 
     #: DstIP of every record that decoded, in input order.
     dst_ips: list[str]
+    #: Standard form of each DstIP, the key that merges duplicates.
+    keys: list[str]
+    #: Positions of the DstIP values that are no IP address.
+    not_ip_positions: list[int]
     #: Records that failed to decode, with their place in the input.
     problems: list[tuple[Place, str]]
     #: (index in ``dst_ips``, record, its findings) for every record that a rule fired on.
@@ -90,8 +95,9 @@ class ChunkEvaluator:
         """
         records, problems = decode_chunk(chunk)
         dst_ips = [record.DstIP for record in records]
+        keys, not_ips = dst_ip_keys(dst_ips)
         if problems:
-            return ChunkResult(dst_ips, problems, [])
+            return ChunkResult(dst_ips, keys, not_ips, problems, [])
 
         hits: list[tuple[int, Record, list[Finding]]] = []
         for index, number in self._scan(records):
@@ -101,4 +107,4 @@ class ChunkEvaluator:
                 hits[-1][2].append(finding)
             else:
                 hits.append((index, record, [finding]))
-        return ChunkResult(dst_ips, [], hits)
+        return ChunkResult(dst_ips, keys, not_ips, [], hits)

@@ -27,7 +27,8 @@ from checker.records import Record
 from checker.result import InputInfo
 from checker.rules import PolicySet, Rule, load_policies, select_rules
 from checker.severity import Severity
-from checker.sources.file import DEFAULT_CHUNK_RECORDS, RawChunk
+from checker.sources.chunks import RawChunk
+from checker.sources.file import DEFAULT_CHUNK_RECORDS
 from checker.sources.loader import RecordMerger, input_chunks, open_inputs
 
 logger = logging.getLogger(__name__)
@@ -133,7 +134,7 @@ def _merge(
 ) -> None:
     """Keep the findings of records whose DstIP is new, in input order."""
     for index, result in results:
-        keep = merger.accept(index, result.dst_ips, result.problems)
+        keep = merger.accept(index, result)
         if merger.failed:
             continue
         for position, record, record_findings in result.hits:
@@ -153,6 +154,10 @@ class ChunkPool:
             initializer=_start_worker,
             initargs=(selection,),
         )
+        # Start every worker now, so that they compile the policies while this process
+        # reads the input, and so that fork happens before this process starts threads.
+        for _ in range(workers):
+            self._executor.submit(_ready)
 
     def __enter__(self) -> ChunkPool:
         return self
@@ -203,6 +208,10 @@ def _start_worker(selection: RuleSelection) -> None:
     except CheckerError as exc:
         # Raised again for each chunk, because an initializer error would only break the pool.
         _worker_error = str(exc)
+
+
+def _ready() -> None:
+    """Do nothing; submitted once per worker to start it."""
 
 
 def _evaluate_chunk(chunk: RawChunk) -> ChunkResult:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from checker.errors import InputError, ProblemList
 from checker.records import Record
 from checker.records.model import Count
 from checker.sources import jsonerrors
+from checker.sources.chunks import Place, RawChunk
 from checker.sources.jsonerrors import describe_invalid, describe_malformed
 from checker.sources.shapes import Shape, first_significant_byte, probe_object
 
@@ -68,32 +70,6 @@ class _Document(msgspec.Struct):
 
 _RAW_PAGE_DECODER = msgspec.json.Decoder(RawPage, strict=False)
 _DOCUMENT_DECODER = msgspec.json.Decoder(_Document, strict=False)
-#: A place in an input: (page index or line number, index in DstIPList); see item_path().
-Place = tuple[int, int]
-
-
-@dataclass(frozen=True)
-class RawChunk:
-    """Consecutive raw JSON records of one input, with the place of each in the input."""
-
-    shape: Shape
-    items: list[msgspec.Raw | bytes]
-    places: list[Place]
-
-
-def item_path(shape: Shape, place: Place) -> str:
-    """Return the JSON path of a record for messages, such as ``DstIPList[41]`` or ``line 3: $``."""
-    first, second = place
-    if shape is Shape.JSONL:
-        return f"line {first}: $" if second < 0 else f"line {first}: DstIPList[{second}]"
-    if shape is Shape.PAGES:
-        return f"[{first}].DstIPList[{second}]"
-    if shape is Shape.RECORDS:
-        # A single record object (first is -1) is the whole input.
-        return f"[{second}]" if first >= 0 else "$"
-    return f"DstIPList[{second}]"
-
-
 def read_bytes(path: str, stdin: BinaryIO | None) -> bytes:
     """Read an input file, or standard input for ``-``."""
     if path == "-":
@@ -184,8 +160,11 @@ class InputReader:
         yield from self._document_chunks(data)
 
     def _document_chunks(self, data: bytes) -> Iterator[RawChunk]:
-        self.sha256 = hashlib.sha256(data).hexdigest()
-        data = data.removeprefix(_BOM)
+        digest = _BackgroundDigest(data)
+        yield from self._split_document(data.removeprefix(_BOM))
+        self.sha256 = digest.hexdigest()
+
+    def _split_document(self, data: bytes) -> Iterator[RawChunk]:
         first = first_significant_byte(data)
         if first is None:
             raise InputError(
@@ -242,7 +221,7 @@ class InputReader:
             yield from self._sliced_chunks(document.DstIPList, 0)
         elif not isinstance(document.DstIP, msgspec.UnsetType):
             self.shape = Shape.RECORDS
-            yield RawChunk(Shape.RECORDS, [data], [(-1, 0)])
+            yield RawChunk(Shape.RECORDS, [data], first=-1)
         else:
             raise _neither_error(self.display)
 
@@ -252,7 +231,7 @@ class InputReader:
         if kind == "record":
             # Keys such as TotalCount mean nothing on a record, so the record may still be valid.
             self.shape = Shape.RECORDS
-            yield RawChunk(Shape.RECORDS, [data], [(-1, 0)])
+            yield RawChunk(Shape.RECORDS, [data], first=-1)
             return
         if kind not in ("page", "snapshot"):
             raise _neither_error(self.display) from error
@@ -289,8 +268,7 @@ class InputReader:
     def _sliced_chunks(self, items: list[msgspec.Raw], first: int) -> Iterator[RawChunk]:
         size = self.chunk_records
         for start in range(0, len(items), size):
-            part = items[start:start + size]
-            yield RawChunk(self.shape, part, [(first, index) for index in range(start, start + len(part))])
+            yield RawChunk(self.shape, items[start:start + size], first=first, start=start)
 
     def _built_chunks(self, entries: Iterable[tuple[msgspec.Raw, Place]]) -> Iterator[RawChunk]:
         items: list[msgspec.Raw | bytes] = []
@@ -311,6 +289,27 @@ class InputReader:
             self.request_ids.append(page.RequestId)
         if self.provenance is None and page.source is not None:
             self.provenance = page.source
+
+
+class _BackgroundDigest(threading.Thread):
+    """SHA-256 of a byte string, computed in a thread while the caller decodes it.
+
+    hashlib releases the GIL while it hashes large buffers, so this runs on another core.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(name="input-sha256", daemon=True)
+        self._data = data
+        self._digest = ""
+        self.start()
+
+    def run(self) -> None:
+        self._digest = hashlib.sha256(self._data).hexdigest()
+
+    def hexdigest(self) -> str:
+        """Wait for the hash and return it as hex."""
+        self.join()
+        return self._digest
 
 
 def _read_head(stream: BinaryIO) -> list[bytes]:
@@ -359,30 +358,6 @@ def _stream_lines(stream: BinaryIO, head: list[bytes], hasher: Any) -> Iterator[
             yield number, line
     if tail:
         yield number + 1, tail
-
-
-def decode_chunk(chunk: RawChunk) -> tuple[list[Record], list[tuple[Place, str]]]:
-    """Decode the records of ``chunk``; return them and the problems of those that failed."""
-    records: list[Record] = []
-    problems: list[tuple[Place, str]] = []
-    decode = _RECORD_DECODER.decode
-    for raw, place in zip(chunk.items, chunk.places):
-        try:
-            records.append(decode(raw))
-        except msgspec.DecodeError as exc:
-            problems.append((place, _describe_item(chunk.shape, raw, place, exc)))
-    return records, problems
-
-
-_RECORD_DECODER = msgspec.json.Decoder(Record, strict=False)
-
-
-def _describe_item(shape: Shape, raw: msgspec.Raw | bytes, place: Place, error: msgspec.DecodeError) -> str:
-    if not isinstance(error, msgspec.ValidationError):
-        # Slices of a parsed document are valid JSON, so only a JSON Lines line gets here.
-        line_offset = place[0] - 1 if shape is Shape.JSONL else 0
-        return describe_malformed(bytes(raw), error, line_offset=line_offset)
-    return jsonerrors.describe_raw_record(bytes(raw), error, item_path(shape, place))
 
 
 def problem_list(display: str, problems: list[str], what: str) -> ProblemList:

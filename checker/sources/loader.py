@@ -7,12 +7,13 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, Sequence
+from typing import BinaryIO, Protocol, Sequence
 
 from checker.errors import InputError
 from checker.records import Record
 from checker.result import InputInfo
-from checker.sources.file import DEFAULT_CHUNK_RECORDS, InputReader, RawChunk, decode_chunk
+from checker.sources.chunks import RawChunk, decode_chunk
+from checker.sources.file import DEFAULT_CHUNK_RECORDS, InputReader
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,22 @@ def ip_key(text: str) -> tuple[str, bool]:
         return text, False
 
 
+def dst_ip_keys(dst_ips: list[str]) -> tuple[list[str], list[int]]:
+    """Return the :func:`ip_key` of each DstIP and the positions of those that are no IP address."""
+    keys: list[str] = []
+    not_ips: list[int] = []
+    fullmatch = _CANONICAL_IPV4.fullmatch
+    for position, dst_ip in enumerate(dst_ips):
+        if fullmatch(dst_ip):
+            keys.append(dst_ip)
+            continue
+        key, is_ip = ip_key(dst_ip)
+        keys.append(key)
+        if not is_ip:
+            not_ips.append(position)
+    return keys, not_ips
+
+
 @dataclass(frozen=True)
 class LoadedRecords:
     """Records of all inputs, merged by DstIP, ready to evaluate."""
@@ -46,6 +63,29 @@ class LoadedRecords:
     inputs: tuple[InputInfo, ...]
     #: Why the records are known to be incomplete, or None when they are complete.
     partial_reason: str | None
+
+
+class MergeInput(Protocol):
+    """What the merge needs of one decoded chunk."""
+
+    #: DstIP of every record that decoded, in input order.
+    dst_ips: list[str]
+    #: :func:`ip_key` of each DstIP.
+    keys: list[str]
+    #: Positions of the DstIP values that are no IP address.
+    not_ip_positions: list[int]
+    #: Records that failed to decode, with their place in the input.
+    problems: list[tuple[tuple[int, int], str]]
+
+
+@dataclass(frozen=True)
+class DecodedChunk:
+    """A chunk's DstIP values and problems, for :meth:`RecordMerger.accept`."""
+
+    dst_ips: list[str]
+    keys: list[str]
+    not_ip_positions: list[int]
+    problems: list[tuple[tuple[int, int], str]]
 
 
 @dataclass
@@ -82,14 +122,13 @@ class RecordMerger:
         """Tell whether a record problem was found, so that nothing can be reported."""
         return any(self._chunk_problems) or any(reader.problems for reader in self.readers)
 
-    def accept(self, input_index: int, dst_ips: list[str], problems: list[tuple[tuple[int, int], str]]) -> list[bool]:
+    def accept(self, input_index: int, chunk: MergeInput) -> list[bool]:
         """Merge the DstIP values of one chunk; return, for each, whether its record is kept."""
-        self._chunk_problems[input_index].extend(problems)
+        self._chunk_problems[input_index].extend(chunk.problems)
         counts = self._counts[input_index]
         seen = self._seen
         keep: list[bool] = []
-        for dst_ip in dst_ips:
-            key, is_ip = (dst_ip, True) if _CANONICAL_IPV4.fullmatch(dst_ip) else ip_key(dst_ip)
+        for dst_ip, key in zip(chunk.dst_ips, chunk.keys):
             previous = seen.get(key)
             if previous != input_index:
                 counts.distinct += 1
@@ -100,9 +139,11 @@ class RecordMerger:
                 continue
             counts.kept += 1
             keep.append(True)
-            if not is_ip:
+
+        for position in chunk.not_ip_positions:
+            if keep[position]:
                 self._not_ips += 1
-                self._first_not_ip = self._first_not_ip or dst_ip
+                self._first_not_ip = self._first_not_ip or chunk.dst_ips[position]
         return keep
 
     def finish(self, *, allow_partial: bool) -> tuple[tuple[InputInfo, ...], str | None]:
@@ -174,7 +215,9 @@ def load_records(paths: Sequence[str], *, stdin: BinaryIO | None, allow_partial:
     merged: list[Record] = []
     for index, chunk in input_chunks(readers):
         records, problems = decode_chunk(chunk)
-        keep = merger.accept(index, [record.DstIP for record in records], problems)
+        dst_ips = [record.DstIP for record in records]
+        keys, not_ips = dst_ip_keys(dst_ips)
+        keep = merger.accept(index, DecodedChunk(dst_ips, keys, not_ips, problems))
         merged.extend(record for record, kept in zip(records, keep) if kept)
     inputs, partial_reason = merger.finish(allow_partial=allow_partial)
     return LoadedRecords(merged, inputs, partial_reason)
