@@ -7,7 +7,9 @@ that all of them agree with ``cfw-checker scan``:
   JSON into objects; it counts nothing;
 - ``python-loop``: a hand-written loop over those dicts;
 - ``c7n``: Cloud Custodian's value filters (``c7n.filters.core``), with ``and``, ``or`` and
-  JMESPath keys, run through ``Filter.process`` as a policy without a resource manager;
+  JMESPath keys such as ``TagList[].ClassId`` for the list quantifiers, run through
+  ``Filter.process``;
+- ``c7n-list-item``: the same, with c7n's ``list-item`` filter for the list quantifiers;
 - ``duckdb``: one SQL query per rule over the file, read by DuckDB's ``read_json``.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import orjson
@@ -123,14 +126,63 @@ C7N_FILTERS: dict[str, Any] = {
 }
 
 
-def c7n_counts(records: list[Record]) -> dict[str, int]:
-    """Count the records that fire each rule, with Cloud Custodian's filter engine."""
-    from c7n.filters.core import FilterRegistry
+def _list_item(key: str, attribute: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "list-item", "key": key, "attrs": [{"type": "value", **attribute}]}
 
+
+#: The same rules with Cloud Custodian's ``list-item`` filter for every list quantifier, the
+#: construct its documentation gives for "some item of a list matches".
+C7N_LIST_ITEM_FILTERS: dict[str, Any] = {
+    **C7N_FILTERS,
+    "BENCH-01": {"and": [
+        {"type": "value", "key": "AclCoverage", "op": "ne", "value": "FullCoverage"},
+        {"or": [
+            {"type": "value", "key": "CategoryClassId", "value": "Malicious"},
+            _list_item("TagList", {"key": "ClassId", "value": "Malicious"}),
+        ]},
+    ]},
+    "BENCH-02": {"and": [
+        {"type": "value", "key": "CategoryClassId", "value": "Suspicious"},
+        {"type": "value", "key": "HasAcl", "value": "false"},
+        _list_item("TagList", {"key": "RiskLevel", "op": "gte", "value": 2}),
+    ]},
+    "BENCH-03": {"and": [
+        {"type": "value", "key": "IsMarkNormal", "value": True},
+        _list_item("TagList", {"key": "ClassId", "value": "Malicious"}),
+    ]},
+    "BENCH-06": {"and": [
+        {"type": "value", "key": "CategoryId", "value": "NotAliyun"},
+        _list_item("ApplicationPortList", {"key": "ApplicationName", "op": "in", "value": ["RDP", "VNC"]}),
+    ]},
+    "BENCH-07": {"and": [
+        {"type": "value", "key": "CategoryId", "value": "NotAliyun"},
+        _list_item("ApplicationPortList", {
+            "key": "ApplicationName", "op": "in", "value": ["MySQL", "Redis", "MongoDB", "Memcache"]}),
+    ]},
+    "BENCH-09": {"and": [
+        {"type": "value", "key": "OutBytes", "op": "gte", "value": 100 * MIB},
+        _list_item("TagList", {"key": "TagId", "value": "Pan"}),
+    ]},
+}
+
+
+def c7n_counts(records: list[Record], filters: dict[str, Any] = C7N_FILTERS) -> dict[str, int]:
+    """Count the records that fire each rule, with Cloud Custodian's filter engine.
+
+    The filters get a stand-in resource manager, as in a c7n policy run: its resource id is
+    DstIP, its execution context has an empty configuration and c7n's null tracer.
+    """
+    from c7n.config import Config
+    from c7n.filters.core import FilterRegistry
+    from c7n.output import NullTracer
+
+    context = SimpleNamespace(session_factory=None, options=Config.empty(), tracer=NullTracer(None))
+    model = SimpleNamespace(id="DstIP")
+    manager = SimpleNamespace(ctx=context, get_model=lambda: model)
     registry = FilterRegistry("cfw-bench")
     counts: dict[str, int] = {}
-    for rule_id, block in C7N_FILTERS.items():
-        compiled = registry.factory(block, None).validate()
+    for rule_id, block in filters.items():
+        compiled = registry.factory(block, manager).validate()
         counts[rule_id] = len(compiled.process(records))
     return counts
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 from generate_sample import DEFAULT_SEED, build_document, generate_records  # noqa: E402
 
 #: Size names accepted by ``--sizes`` and their record counts.
-SIZES = {"2k": 2_000, "10k": 10_000, "200k": 200_000, "1m": 1_000_000}
+SIZES = {"2k": 2_000, "10k": 10_000, "50k": 50_000, "200k": 200_000, "1m": 1_000_000}
 SHAPE_FILES = {"response": "response.json", "pages": "pages.json", "jsonl": "records.jsonl"}
 
 

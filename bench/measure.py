@@ -16,7 +16,7 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import baselines  # noqa: E402
 
-ENGINES = ("orjson", "python-loop", "c7n", "duckdb")
+ENGINES = ("orjson", "python-loop", "c7n", "c7n-list-item", "duckdb")
 
 
 def main(argv: list[str]) -> int:
@@ -35,7 +35,12 @@ def main(argv: list[str]) -> int:
         counts = baselines.duckdb_counts(path)
     else:
         records = baselines.load_dicts(path)
-        counts = baselines.python_loop_counts(records) if engine == "python-loop" else baselines.c7n_counts(records)
+        if engine == "python-loop":
+            counts = baselines.python_loop_counts(records)
+        elif engine == "c7n":
+            counts = baselines.c7n_counts(records)
+        else:
+            counts = baselines.c7n_counts(records, baselines.C7N_LIST_ITEM_FILTERS)
     sys.stdout.write(orjson.dumps({"counts": counts}).decode() + "\n")
     return 0
 

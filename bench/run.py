@@ -5,7 +5,7 @@ interpreter start included. Peak RSS is ``ru_maxrss`` from ``os.wait4`` on it, w
 largest single process of its tree. Runs with worker processes also get the peak of the
 summed proportional set size (Pss) of the whole tree, sampled every 20 ms from ``/proc``.
 Medians and ranges are over ``--runs`` runs, and over ``--slow-runs`` runs for Cloud
-Custodian. The per-rule finding counts of every engine are compared with those of
+Custodian; the runs go in rounds of one run per engine. The per-rule finding counts of every engine are compared with those of
 ``scan``, and a mismatch exits 1.
 
 Usage::
@@ -28,6 +28,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import SHAPE_FILES, SIZES, input_path  # noqa: E402
@@ -36,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = Path(sys.executable)
 CHECKER = PYTHON.with_name("cfw-checker")
 PACKS = {"ten": str(ROOT / "bench" / "ten-rules.yaml"), "builtin": "builtin"}
-BASELINES = ("orjson", "python-loop", "c7n", "duckdb")
+BASELINES = ("orjson", "python-loop", "c7n", "c7n-list-item", "duckdb")
 
 
 @dataclass
@@ -114,44 +115,69 @@ def run_once(command: list[str], measurement: Measurement, *, sample_tree: bool)
     return output
 
 
-def scan_command(path: Path, pack: str, formats: str, output_dir: Path, jobs: int | None) -> list[str]:
+def scan_command(path: Path, packs: Sequence[str], formats: str, output_dir: Path, jobs: int | None) -> list[str]:
     """Return the ``scan`` command line of one measurement."""
-    command = [
-        str(CHECKER), "scan", str(path), "--policies", PACKS[pack], "--format", formats,
-        "--output-dir", str(output_dir), "--fail-on", "never", "-q",
-    ]
+    command = [str(CHECKER), "scan", str(path)]
+    for pack in packs:
+        command += ["--policies", PACKS[pack]]
+    command += ["--format", formats, "--output-dir", str(output_dir), "--fail-on", "never", "-q"]
     if jobs is not None:
         command += ["--jobs", str(jobs)]
     return command
 
 
-def measure_scan(path: Path, pack: str, formats: str, jobs: int | None, runs: int) -> Measurement:
-    """Run ``scan`` ``runs`` times and read the per-rule counts from its results.json."""
+@dataclass
+class Engine:
+    """One command to measure, its runs, and where its per-rule counts come from."""
+
+    measurement: Measurement
+    command: list[str]
+    runs: int
+    #: True for a baseline, which prints its counts as JSON.
+    prints_counts: bool = False
+    #: results.json that a scan writes, or None when it writes none.
+    results: Path | None = None
+    sample_tree: bool = False
+
+    def run(self) -> None:
+        """Run the command once and record its counts."""
+        output = run_once(self.command, self.measurement, sample_tree=self.sample_tree)
+        if self.prints_counts:
+            self.measurement.counts = json.loads(output)["counts"]
+        elif self.results is not None and self.results.exists():
+            document = json.loads(self.results.read_text(encoding="utf-8"))
+            self.measurement.counts = {rule["id"]: rule["findings"] for rule in document["rules"]}
+
+
+def scan_engine(path: Path, pack: str, formats: str, jobs: int | None, runs: int, output_dir: Path) -> Engine:
+    """Return the ``scan`` engine of one pack, report formats and ``--jobs`` value."""
     label = f"scan {pack}"
     if jobs is not None:
         label += f" --jobs {jobs}"
     if formats != "json,junit":
         label += f" ({formats})"
-    measurement = Measurement(label)
-    with tempfile.TemporaryDirectory(prefix="cfw-bench-") as folder:
-        output_dir = Path(folder)
-        for _ in range(runs):
-            run_once(scan_command(path, pack, formats, output_dir, jobs), measurement, sample_tree=bool(jobs and jobs > 1))
-        results = output_dir / "results.json"
-        if results.exists():
-            document = json.loads(results.read_text(encoding="utf-8"))
-            measurement.counts = {rule["id"]: rule["findings"] for rule in document["rules"]}
-    return measurement
+    folder = output_dir / label.replace(" ", "_").replace("(", "").replace(")", "")
+    return Engine(
+        Measurement(label),
+        scan_command(path, [pack], formats, folder, jobs),
+        runs,
+        results=folder / "results.json" if "json" in formats.split(",") else None,
+        sample_tree=bool(jobs and jobs > 1),
+    )
 
 
-def measure_baseline(engine: str, path: Path, runs: int) -> Measurement:
-    """Run one baseline engine ``runs`` times through ``bench/measure.py``."""
-    measurement = Measurement(engine)
+def baseline_engine(engine: str, path: Path, runs: int) -> Engine:
+    """Return a baseline engine, run through ``bench/measure.py``."""
     command = [str(PYTHON), str(ROOT / "bench" / "measure.py"), engine, str(path)]
-    for _ in range(runs):
-        output = run_once(command, measurement, sample_tree=False)
-        measurement.counts = json.loads(output)["counts"]
-    return measurement
+    return Engine(Measurement(engine), command, runs, prints_counts=True)
+
+
+def measure(engines: list[Engine]) -> None:
+    """Run the engines in rounds, one run of each per round, so that load changes hit all alike."""
+    for round_number in range(max(engine.runs for engine in engines)):
+        for engine in engines:
+            if round_number < engine.runs:
+                engine.run()
 
 
 def check_counts(reference: Measurement, others: list[Measurement]) -> list[str]:
@@ -170,16 +196,22 @@ def table(title: str, records: int, size_mb: float, measurements: list[Measureme
     lines = [
         f"#### {title}: {records:,} records, {size_mb:.0f} MB",
         "",
-        "| engine | median s (range) | × orjson time | records/s | peak RSS MB | × file size | tree Pss MB |",
-        "|---|---|---|---|---|---|---|",
+        "| engine | median s (range) | × orjson time | × orjson, same round | records/s | peak RSS MB | × file size | tree Pss MB |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for item in measurements:
         median = statistics.median(item.seconds)
         ratio = f"{median / floor_seconds:.2f}" if floor_seconds else "-"
+        paired = "-"
+        if floor and len(item.seconds) == len(floor.seconds) > 1:
+            # The run of each round divided by the orjson run of the same round, so that
+            # slow rounds on a shared machine affect both sides of the ratio.
+            rounds = [seconds / floor_run for seconds, floor_run in zip(item.seconds, floor.seconds)]
+            paired = f"{statistics.median(rounds):.2f} ({min(rounds):.2f}-{max(rounds):.2f})"
         rss = statistics.median(item.max_rss_mb)
         pss = f"{max(item.tree_pss_mb):.0f}" if item.tree_pss_mb else "-"
         lines.append(
-            f"| {item.label} | {median:.2f} ({min(item.seconds):.2f}-{max(item.seconds):.2f}) | {ratio} | "
+            f"| {item.label} | {median:.2f} ({min(item.seconds):.2f}-{max(item.seconds):.2f}) | {ratio} | {paired} | "
             f"{records / median:,.0f} | {rss:.0f} | {rss / size_mb:.2f} | {pss} |"
         )
     return "\n".join(lines)
@@ -222,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     """Measure every requested input and print one table per input."""
     args = parse_args(argv)
     jobs_values = [None if value == "none" else int(value) for value in args.jobs.split(",") if value]
-    engines = [engine for engine in args.engines.split(",") if engine]
+    names = [name for name in args.engines.split(",") if name]
     print(f"Machine: {machine()}\n")
 
     problems: list[str] = []
@@ -230,15 +262,18 @@ def main(argv: list[str] | None = None) -> int:
     for size in args.sizes.split(","):
         for shape in args.shapes.split(","):
             path = input_path(args.data_dir, size, shape)
-            measurements = [measure_baseline(engine, path, args.slow_runs if engine == "c7n" else args.runs) for engine in engines]
-            for pack in args.packs.split(","):
-                for jobs in jobs_values:
-                    scan = measure_scan(path, pack, "json,junit", jobs, args.runs)
-                    measurements.append(scan)
-                    if pack == "ten":
-                        problems += check_counts(scan, [item for item in measurements if item.label in BASELINES or item.label.startswith("scan ten")])
-            if args.html:
-                measurements.append(measure_scan(path, "ten", "html", jobs_values[0], args.runs))
+            with tempfile.TemporaryDirectory(prefix="cfw-bench-") as folder:
+                engines = [baseline_engine(name, path, args.slow_runs if name.startswith("c7n") else args.runs) for name in names]
+                for pack in args.packs.split(","):
+                    engines += [scan_engine(path, pack, "json,junit", jobs, args.runs, Path(folder)) for jobs in jobs_values]
+                if args.html:
+                    engines.append(scan_engine(path, "ten", "html", jobs_values[0], args.runs, Path(folder)))
+                measure(engines)
+
+            measurements = [engine.measurement for engine in engines]
+            scans = [item for item in measurements if item.label.startswith("scan ten") and item.counts is not None]
+            if scans:
+                problems += check_counts(scans[0], [item for item in measurements if item.label in BASELINES] + scans[1:])
             size_mb = path.stat().st_size / 1e6
             print(table(f"{size} {shape}", SIZES[size], size_mb, measurements) + "\n", flush=True)
             raw += [{"size": size, "shape": shape, **item.__dict__} for item in measurements]
