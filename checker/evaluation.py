@@ -10,7 +10,7 @@ from checker.findings import Finding, fingerprint
 from checker.records import Record
 from checker.rules.model import Rule
 from checker.sources.chunks import Place, RawChunk, decode_chunk
-from checker.sources.loader import dst_ip_keys
+from checker.sources.loader import MergeKey, dst_ip_keys
 
 #: Returns (record index, rule index) for every rule that fires on every record, in order.
 ChunkScan = Callable[[list[Record]], list[tuple[int, int]]]
@@ -70,8 +70,8 @@ class ChunkResult:
 
     #: DstIP of every record that decoded, in input order.
     dst_ips: list[str]
-    #: Standard form of each DstIP, the key that merges duplicates.
-    keys: list[str]
+    #: Merge key of each DstIP (see :func:`checker.sources.loader.ip_key`).
+    keys: list[MergeKey]
     #: Positions of the DstIP values that are no IP address.
     not_ip_positions: list[int]
     #: Records that failed to decode, with their place in the input.
