@@ -51,6 +51,7 @@ class RuleSelection:
     tags: Sequence[str] = ()
     skip_tags: Sequence[str] = ()
     severities: Sequence[Severity] = ()
+    enable: Sequence[str] = ()
 
     def load(self) -> tuple[PolicySet, list[Rule]]:
         """Load and compile the policies and return them with the selected rules."""
@@ -62,6 +63,7 @@ class RuleSelection:
             tags=self.tags,
             skip_tags=self.skip_tags,
             severities=frozenset(self.severities),
+            enable=self.enable,
         )
         return policy_set, list(selected)
 
@@ -132,15 +134,25 @@ def _merge(
     findings: list[Finding],
     records_by_ip: dict[str, Record],
 ) -> None:
-    """Keep the findings of records whose DstIP is new, in input order."""
+    """Keep the findings of every record in input order, each (rule, DstIP) pair once.
+
+    A DstIP that appears again (on another page, or in another input) counts as one
+    record, but its later copies may hold other values. Their findings are kept too when
+    the first copy did not have them, so that a duplicate can never hide a finding.
+    """
+    reported: set[tuple[str, str]] = set()
     for index, result in results:
         keep = merger.accept(index, result)
         if merger.failed:
             continue
         for position, record, record_findings in result.hits:
-            if keep[position]:
-                findings.extend(record_findings)
-                records_by_ip[record.DstIP] = record
+            key = result.keys[position]
+            new = [finding for finding in record_findings if (finding.rule_id, key) not in reported]
+            if not new:
+                continue
+            reported.update((finding.rule_id, key) for finding in new)
+            findings.extend(new)
+            records_by_ip.setdefault(record.DstIP, record)
 
 
 class ChunkPool:

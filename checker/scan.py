@@ -137,6 +137,7 @@ def _rule_selection(options: ScanOptions) -> RuleSelection:
         tags=tuple(options.tags),
         skip_tags=tuple(options.skip_tags),
         severities=tuple(options.severities),
+        enable=tuple(options.enable_rules),
     )
 
 

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 import msgspec
 
 from checker.errors import InputError, ProblemList
+from checker.i18n import _, ngettext
 from checker.records import Record
 from checker.records.model import Count
 from checker.sources import jsonerrors
@@ -74,7 +75,7 @@ def read_bytes(path: str, stdin: BinaryIO | None) -> bytes:
     """Read an input file, or standard input for ``-``."""
     if path == "-":
         if stdin is None:
-            raise InputError("-: standard input is not available")
+            raise InputError(_("-: standard input is not available"))
         return stdin.read()
 
     _check_file(path)
@@ -82,15 +83,19 @@ def read_bytes(path: str, stdin: BinaryIO | None) -> bytes:
         with open(path, "rb") as stream:
             return stream.read()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the input file: {exc.strerror}") from exc
+        raise InputError(_cannot_read(path, exc)) from exc
+
+
+def _cannot_read(path: str, exc: OSError) -> str:
+    return _("%(path)s: cannot read the input file: %(reason)s") % {"path": path, "reason": exc.strerror}
 
 
 def _check_file(path: str) -> None:
     file_path = Path(path)
     if not file_path.exists():
-        raise InputError(f"{path}: input file not found; check the path")
+        raise InputError(_("%(path)s: input file not found; check the path") % {"path": path})
     if file_path.is_dir():
-        raise InputError(f"{path}: is a folder; give a JSON or JSON Lines file")
+        raise InputError(_("%(path)s: is a folder; give a JSON or JSON Lines file") % {"path": path})
 
 
 @dataclass
@@ -128,15 +133,14 @@ class InputReader:
             with open(self.path, "rb") as stream:
                 yield from self._file_chunks(stream)
         except OSError as exc:
-            raise InputError(f"{self.path}: cannot read the input file: {exc.strerror}") from exc
+            raise InputError(_cannot_read(self.path, exc)) from exc
 
     def problem_list(self) -> ProblemList | None:
         """Return the collected problems as one error, or None when there are none."""
         if not self.problems:
             return None
         problems = [message for _place, message in sorted(self.problems, key=lambda problem: problem[0])]
-        what = "invalid lines" if self.shape is Shape.JSONL else "invalid records"
-        return problem_list(self.display, problems, what)
+        return problem_list(self.display, problems, "lines" if self.shape is Shape.JSONL else "records")
 
     def _file_chunks(self, stream: BinaryIO) -> Iterator[RawChunk]:
         """Stream JSON Lines when the first line contains a complete value and more lines follow."""
@@ -168,21 +172,21 @@ class InputReader:
         first = first_significant_byte(data)
         if first is None:
             raise InputError(
-                f"{self.display}: the input is empty; an export with no records is written as "
-                '[] or {"TotalCount": 0, "DstIPList": []}'
+                _('%(path)s: the input is empty; an export with no records is written as '
+                  '[] or {"TotalCount": 0, "DstIPList": []}') % {"path": self.display}
             )
         if first == ord("["):
             yield from self._array_chunks(data)
         elif first == ord("{"):
             yield from self._object_chunks(data)
         else:
-            raise InputError(f"{self.display}: {_malformed(data)}; the input must be JSON or JSON Lines")
+            raise InputError(_not_object_or_array(self.display, data))
 
     def _array_chunks(self, data: bytes) -> Iterator[RawChunk]:
         try:
             items = msgspec.json.decode(data, type=list[msgspec.Raw])
         except msgspec.DecodeError as exc:
-            raise InputError(f"{self.display}: {describe_malformed(data, exc)}") from exc
+            raise InputError(_malformed_at(self.display, data, exc)) from exc
 
         if not (items and probe_object(items[0]) in ("page", "snapshot")):
             self.shape = Shape.RECORDS
@@ -209,7 +213,7 @@ class InputReader:
             return
         except msgspec.DecodeError as exc:
             if "trailing characters" not in str(exc):
-                raise InputError(f"{self.display}: {describe_malformed(data, exc)}") from exc
+                raise InputError(_malformed_at(self.display, data, exc)) from exc
             self.shape = Shape.JSONL
             yield from self._line_chunks(enumerate(data.split(b"\n"), start=1))
             return
@@ -361,36 +365,61 @@ def _stream_lines(stream: BinaryIO, head: list[bytes], hasher: Any) -> Iterator[
 
 
 def problem_list(display: str, problems: list[str], what: str) -> ProblemList:
-    """Return a :class:`ProblemList` that lists ``problems`` of the input ``display``."""
-    headline = f"{display}: {len(problems)} {what}; nothing was evaluated. Fix them or re-export"
-    if len(problems) == 1:
-        headline = f"{display}: 1 {what[:-1]}; nothing was evaluated. Fix it or re-export"
-    return ProblemList(headline, problems[:MAX_LISTED_PROBLEMS], total=len(problems))
+    """Return a :class:`ProblemList` of ``problems`` in the input; ``what`` is ``records`` or ``lines``."""
+    count = len(problems)
+    if what == "lines":
+        template = ngettext(
+            "%(path)s: %(count)d invalid line; nothing was evaluated. Fix it or re-export",
+            "%(path)s: %(count)d invalid lines; nothing was evaluated. Fix them or re-export",
+            count,
+        )
+    else:
+        template = ngettext(
+            "%(path)s: %(count)d invalid record; nothing was evaluated. Fix it or re-export",
+            "%(path)s: %(count)d invalid records; nothing was evaluated. Fix them or re-export",
+            count,
+        )
+    headline = template % {"path": display, "count": count}
+    return ProblemList(headline, problems[:MAX_LISTED_PROBLEMS], total=count)
 
 
 def _typed_problems(display: str, data: bytes, target: Any, collect: Any, error: msgspec.DecodeError) -> InputError:
     """Return the error of a document whose structure failed, listing every problem in it."""
     if not isinstance(error, msgspec.ValidationError):
-        return InputError(f"{display}: {describe_malformed(data, error)}")
-    document = msgspec.json.decode(data)
+        return InputError(_malformed_at(display, data, error))
+    document = jsonerrors.decode_generic(data)
     problems = collect(document, "")
     if not problems:
         # The per-record pass found nothing, so show the error of the whole document.
         problems = [describe_invalid(document, error, "")]
-    return problem_list(display, problems, "invalid records")
+    return problem_list(display, problems, "records")
 
 
 def _neither_error(display: str) -> InputError:
     return InputError(
-        f"{display}: the JSON object has neither DstIPList (an API response) nor DstIP "
-        "(a record); give a DescribeOutgoingDestinationIP response, a list of them, "
-        "a list of records or JSON Lines"
+        _(
+            "%(path)s: the JSON object has neither DstIPList (an API response) nor DstIP "
+            "(a record); give a DescribeOutgoingDestinationIP response, a list of them, "
+            "a list of records or JSON Lines"
+        )
+        % {"path": display}
     )
 
 
-def _malformed(data: bytes) -> str:
+def _malformed_at(display: str, data: bytes, error: msgspec.DecodeError) -> str:
+    return _("%(path)s: %(reason)s") % {"path": display, "reason": describe_malformed(data, error)}
+
+
+def _not_object_or_array(display: str, data: bytes) -> str:
+    """Describe an input that starts with neither an object nor an array."""
     try:
-        msgspec.json.decode(data)
+        value = jsonerrors.decode_generic(data)
     except msgspec.DecodeError as exc:
-        return describe_malformed(data, exc)
-    return "malformed JSON"
+        reason = describe_malformed(data, exc)
+        return _("%(path)s: %(reason)s; the input must be JSON or JSON Lines") % {"path": display, "reason": reason}
+    except ValueError:
+        return _("%(path)s: malformed JSON; the input must be JSON or JSON Lines") % {"path": display}
+    return _(
+        "%(path)s: the input is a single JSON %(type)s; give a DescribeOutgoingDestinationIP response, "
+        "a list of them, a list of records or JSON Lines"
+    ) % {"path": display, "type": jsonerrors.json_type_name(value)}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from typing import Any
 
 import msgspec
 
+from checker.i18n import _
 from checker.records import Record
 
 _BYTE_OFFSET = re.compile(r"\(byte (\d+)\)")
@@ -41,7 +44,20 @@ def describe_malformed(data: bytes, error: msgspec.DecodeError, *, line_offset: 
     # A truncated document has no offset in the message: the problem is at its end.
     offset = int(found.group(1)) if found else len(data.rstrip())
     line, column = line_and_column(data, offset)
-    return f"line {line + line_offset}, column {column}: malformed JSON: {reason}"
+    return _("line %(line)d, column %(column)d: malformed JSON: %(reason)s") % {
+        "line": line + line_offset, "column": column, "reason": reason}
+
+
+def decode_generic(data: bytes) -> Any:
+    """Decode JSON to Python values, also when a number is out of msgspec's range.
+
+    The standard library reads ``1e400`` as infinity, which msgspec rejects, so that the
+    slow path can still name the value.
+    """
+    try:
+        return msgspec.json.decode(data)
+    except msgspec.ValidationError:
+        return json.loads(data)
 
 
 def json_type_name(value: Any) -> str:
@@ -81,12 +97,21 @@ def describe_invalid(
     path = f"{prefix}{relative_path}" if prefix else relative_path.lstrip(".") or "$"
     found, value = value_at(document, relative_path)
     if found and "missing required field" not in reason:
-        shown = msgspec.json.encode(value).decode()
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        reason = f"{reason.split(', got ')[0]}, got {json_type_name(value)} {shown}"
+        reason = f"{reason.split(', got ')[0]}, got {_shown_value(value)}"
     where = f" (DstIP {dst_ip})" if dst_ip else ""
     return f"{path}{where}: {reason}"
+
+
+def _shown_value(value: Any) -> str:
+    """Show a decoded value with its JSON type, such as ``string "high"`` or ``null``."""
+    if value is None:
+        return "null"
+    if isinstance(value, float) and not math.isfinite(value):
+        return _("a number out of range")
+    shown = msgspec.json.encode(value).decode()
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"{json_type_name(value)} {shown}"
 
 
 def _readable_reason(reason: str) -> str:
@@ -114,7 +139,7 @@ def collect_record_problem(value: Any, path: str) -> list[str]:
 
 def describe_raw_record(raw: bytes, error: msgspec.ValidationError, path: str) -> str:
     """Describe why the raw JSON record at ``path`` failed the typed decode."""
-    value = msgspec.json.decode(raw)
+    value = decode_generic(raw)
     problems = collect_record_problem(value, path)
     if problems:
         return problems[0]
@@ -126,7 +151,7 @@ def describe_raw_record(raw: bytes, error: msgspec.ValidationError, path: str) -
 def collect_records_problems(document: Any, prefix: str) -> list[str]:
     """List the problems of a decoded array of records."""
     if not isinstance(document, list):
-        return [f"{prefix or '$'}: expected an array of records"]
+        return [_("%(path)s: expected an array of records") % {"path": prefix or "$"}]
     problems: list[str] = []
     for index, value in enumerate(document):
         problems.extend(collect_record_problem(value, f"{prefix}[{index}]"))
@@ -141,14 +166,16 @@ def collect_single_record_problems(document: Any, prefix: str) -> list[str]:
 def collect_page_problems(document: Any, prefix: str) -> list[str]:
     """List the problems of a decoded page response: its TotalCount, then each record."""
     if not isinstance(document, dict):
-        return [f"{prefix or '$'}: expected a response object with DstIPList"]
+        return [_("%(path)s: expected a response object with DstIPList") % {"path": prefix or "$"}]
     problems: list[str] = []
     total = document.get("TotalCount")
     if total is not None and (not isinstance(total, int) or isinstance(total, bool) or total < 0):
-        problems.append(f"{prefix}TotalCount: expected a non-negative integer, got {total!r}")
+        problems.append(
+            _("%(prefix)sTotalCount: expected a non-negative integer, got %(value)s") % {"prefix": prefix, "value": repr(total)}
+        )
     records = document.get("DstIPList")
     if not isinstance(records, list):
-        problems.append(f"{prefix}DstIPList: expected an array of records")
+        problems.append(_("%(prefix)sDstIPList: expected an array of records") % {"prefix": prefix})
         return problems
     for index, value in enumerate(records):
         problems.extend(collect_record_problem(value, f"{prefix}DstIPList[{index}]"))
@@ -158,7 +185,7 @@ def collect_page_problems(document: Any, prefix: str) -> list[str]:
 def collect_pages_problems(document: Any, prefix: str) -> list[str]:
     """List the problems of a decoded array of page responses."""
     if not isinstance(document, list):
-        return ["$: expected an array of page responses"]
+        return [_("$: expected an array of page responses")]
     problems: list[str] = []
     for index, page in enumerate(document):
         problems.extend(collect_page_problems(page, f"{prefix}[{index}]."))
@@ -168,9 +195,13 @@ def collect_pages_problems(document: Any, prefix: str) -> list[str]:
 def describe_bad_line(line: bytes, number: int) -> list[str]:
     """List the problems of one JSON Lines line that failed the typed decode."""
     try:
-        value = msgspec.json.decode(line)
-    except msgspec.DecodeError as exc:
-        return [describe_malformed(line, exc, line_offset=number - 1)]
+        value = decode_generic(line)
+    except (msgspec.DecodeError, ValueError) as exc:
+        if isinstance(exc, msgspec.DecodeError):
+            return [describe_malformed(line, exc, line_offset=number - 1)]
+        return [_("line %(line)d: malformed JSON") % {"line": number}]
     if isinstance(value, dict) and "DstIPList" in value:
-        return collect_page_problems(value, f"line {number}: ") or [f"line {number}: invalid page response"]
+        return collect_page_problems(value, f"line {number}: ") or [
+            _("line %(line)d: invalid page response") % {"line": number}
+        ]
     return collect_record_problem(value, f"line {number}: $")

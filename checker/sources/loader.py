@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol, Sequence, Union
 
 from checker.errors import InputError
+from checker.i18n import _, ngettext
 from checker.records import Record
 from checker.result import InputInfo
 from checker.sources.chunks import RawChunk, decode_chunk
@@ -182,22 +183,27 @@ class RecordMerger:
         self._warn_about_unparsable_ips()
         if gaps and not allow_partial:
             raise InputError(
-                "; ".join(gaps) + ". Export every page, or pass --allow-partial to scan what "
-                "is there (every report then says it covers a partial export)"
+                _(
+                    "%(gaps)s. Export every page, or pass --allow-partial to scan what "
+                    "is there (every report then says it covers a partial export)"
+                )
+                % {"gaps": "; ".join(gaps)}
             )
         for gap in gaps:
-            logger.warning("%s; scanning it anyway because of --allow-partial", gap)
+            logger.warning(_("%s; scanning it anyway because of --allow-partial"), gap)
         return tuple(infos), "; ".join(gaps) or None
 
     def _warn_about_unparsable_ips(self) -> None:
         if not self._not_ips:
             return
-        subject = "1 record has" if self._not_ips == 1 else f"{self._not_ips} records have"
-        logger.warning(
-            "%s a DstIP that is not an IP address (such as %s); "
+        message = ngettext(
+            "%(count)d record has a DstIP that is not an IP address (such as %(example)s); "
             "in_cidr conditions never match it and not_in_cidr conditions always do",
-            subject, self._first_not_ip,
+            "%(count)d records have a DstIP that is not an IP address (such as %(example)s); "
+            "in_cidr conditions never match it and not_in_cidr conditions always do",
+            self._not_ips,
         )
+        logger.warning(message, {"count": self._not_ips, "example": self._first_not_ip})
 
 
 def open_inputs(
@@ -205,7 +211,7 @@ def open_inputs(
 ) -> list[InputReader]:
     """Return a reader for each input; raise :class:`InputError` when ``-`` is given twice."""
     if list(paths).count("-") > 1:
-        raise InputError("-: standard input can be read only once; give '-' once")
+        raise InputError(_("-: standard input can be read only once; give '-' once"))
     return [InputReader(path, stdin, chunk_records) for path in paths]
 
 
@@ -239,12 +245,16 @@ def _warn_about_duplicates(reader: InputReader, duplicates: list[str]) -> None:
     if not duplicates:
         return
     shown = ", ".join(duplicates[:MAX_SHOWN_IPS])
-    more = f" and {len(duplicates) - MAX_SHOWN_IPS} more" if len(duplicates) > MAX_SHOWN_IPS else ""
-    subject = "1 record" if len(duplicates) == 1 else f"{len(duplicates)} records"
-    logger.warning(
-        "%s: merged %s whose DstIP appeared earlier (kept the first): %s%s",
-        reader.display, subject, shown, more,
+    if len(duplicates) > MAX_SHOWN_IPS:
+        shown = _("%(shown)s and %(more)d more") % {"shown": shown, "more": len(duplicates) - MAX_SHOWN_IPS}
+    message = ngettext(
+        "%(path)s: %(count)d record repeats a DstIP seen earlier; each DstIP counts once, and a finding "
+        "on any of its copies is reported: %(ips)s",
+        "%(path)s: %(count)d records repeat a DstIP seen earlier; each DstIP counts once, and a finding "
+        "on any of its copies is reported: %(ips)s",
+        len(duplicates),
     )
+    logger.warning(message, {"path": reader.display, "count": len(duplicates), "ips": shown})
 
 
 def _completeness_gap(reader: InputReader, held: int) -> str | None:
@@ -252,22 +262,29 @@ def _completeness_gap(reader: InputReader, held: int) -> str | None:
     provenance = reader.provenance or {}
     if provenance.get("complete") is False:
         missing = provenance.get("missing")
-        detail = f" ({missing} records missing)" if isinstance(missing, int) else ""
-        return f"{reader.display}: the snapshot is marked incomplete{detail}"
+        if isinstance(missing, int):
+            return ngettext(
+                "%(path)s: the snapshot is marked incomplete (%(missing)d record missing)",
+                "%(path)s: the snapshot is marked incomplete (%(missing)d records missing)",
+                missing,
+            ) % {"path": reader.display, "missing": missing}
+        return _("%(path)s: the snapshot is marked incomplete") % {"path": reader.display}
 
     declared = reader.declared_total
     if declared is None or declared <= held:
         if declared is not None and declared < held:
             logger.warning(
-                "%s: holds %d records but TotalCount is %d; the data changed while it was exported",
+                _("%s: holds %d records but TotalCount is %d; the data changed while it was exported"),
                 reader.display, held, declared,
             )
         return None
-    noun = "record" if held == 1 else "records"
-    return (
-        f"{reader.display}: incomplete export: TotalCount is {declared} but the input "
-        f"holds {held} {noun} ({declared - held} missing)"
-    )
+    return ngettext(
+        "%(path)s: incomplete export: TotalCount is %(declared)d but the input holds %(held)d record "
+        "(%(missing)d missing)",
+        "%(path)s: incomplete export: TotalCount is %(declared)d but the input holds %(held)d records "
+        "(%(missing)d missing)",
+        held,
+    ) % {"path": reader.display, "declared": declared, "held": held, "missing": declared - held}
 
 
 def _info(reader: InputReader, records: int, duplicates: int) -> InputInfo:

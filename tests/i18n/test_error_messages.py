@@ -231,3 +231,38 @@ def test_error_prefix_follows_language() -> None:
     assert english_code == 2
     assert chinese.startswith("错误：")
     assert english.startswith("error: ")
+
+
+def scan_input(lang: str, tmp_path: Path, content: str) -> tuple[int, str]:
+    export = tmp_path / "export.json"
+    export.write_text(content, encoding="utf-8")
+    return run_cli(["scan", "--lang", lang, "--output-dir", str(tmp_path / "reports"), str(export)])
+
+
+def test_invalid_record_in_chinese(tmp_path: Path) -> None:
+    code, stderr = scan_input("zh", tmp_path, '[{"DstIP": "198.51.100.1", "SessionCount": "many"}]')
+
+    assert code == 2
+    assert stderr == (
+        f"错误：{tmp_path / 'export.json'}：1 条记录无效；未进行任何评估。请修正后重试或重新导出\n"
+        '  [0].SessionCount (DstIP 198.51.100.1): expected integer, got string "many"\n'
+    )
+
+
+def test_incomplete_export_in_chinese(tmp_path: Path) -> None:
+    code, stderr = scan_input("zh", tmp_path, '{"TotalCount": 5, "DstIPList": [{"DstIP": "198.51.100.1"}]}')
+
+    assert code == 2
+    assert stderr == (
+        f"错误：{tmp_path / 'export.json'}：导出不完整：TotalCount 为 5，但输入只有 1 条记录（缺少 4 条）。"
+        "请导出全部分页，或加上 --allow-partial 扫描现有记录（此时每份报告都会注明其覆盖的是不完整的导出）\n"
+    )
+
+
+def test_malformed_json_in_chinese_and_english(tmp_path: Path) -> None:
+    _, chinese = scan_input("zh", tmp_path, '{"TotalCount": 1,\n "DstIPList": [}')
+    _, english = scan_input("en", tmp_path, '{"TotalCount": 1,\n "DstIPList": [}')
+
+    export = tmp_path / "export.json"
+    assert chinese == f"错误：{export}：第 2 行第 16 列：JSON 格式错误：invalid character\n"
+    assert english == f"error: {export}: line 2, column 16: malformed JSON: invalid character\n"

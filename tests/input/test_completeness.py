@@ -71,7 +71,10 @@ def test_duplicates_across_pages_merged(tmp_path: Path, caplog: pytest.LogCaptur
 
     assert [record.DstIP for record in loaded.records] == ["198.51.100.1", "2001:db8::1", "198.51.100.3"]
     assert loaded.inputs[0].duplicates_merged == 1
-    assert f"{path}: merged 1 record whose DstIP appeared earlier (kept the first): 2001:DB8:0::1" in caplog.messages
+    assert (
+        f"{path}: 1 record repeats a DstIP seen earlier; each DstIP counts once, and a finding "
+        "on any of its copies is reported: 2001:DB8:0::1"
+    ) in caplog.messages
 
 
 def test_duplicates_do_not_hide_missing_records(tmp_path: Path) -> None:

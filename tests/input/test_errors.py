@@ -153,3 +153,41 @@ def test_total_count_wrong_type(tmp_path: Path) -> None:
         load(path)
 
     assert caught.value.problems == ["TotalCount: expected a non-negative integer, got 'many'"]
+
+
+@pytest.mark.parametrize(
+    "document, expected",
+    [
+        ('[{"DstIP": "198.51.100.1", "SessionCount": 1e400}]', "[0].SessionCount (DstIP 198.51.100.1): expected integer, got a number out of range"),
+        ("[null]", "[0]: expected object, got null"),
+    ],
+)
+def test_values_out_of_range_or_null(tmp_path: Path, document: str, expected: str) -> None:
+    path = write(tmp_path, document)
+
+    with pytest.raises(ProblemList) as caught:
+        load(path)
+
+    assert caught.value.problems == [expected]
+
+
+def test_number_out_of_range_in_jsonl(tmp_path: Path) -> None:
+    path = write(tmp_path, '{"DstIP": "198.51.100.1", "SessionCount": 1e400}\n{"DstIP": "198.51.100.2"}\n', "x.jsonl")
+
+    with pytest.raises(ProblemList) as caught:
+        load(path)
+
+    assert caught.value.problems == ["line 1: $.SessionCount (DstIP 198.51.100.1): expected integer, got a number out of range"]
+
+
+@pytest.mark.parametrize("document, kind", [("null", "null"), ("42", "integer"), ('"x"', "string")])
+def test_json_that_is_not_object_or_array(tmp_path: Path, document: str, kind: str) -> None:
+    path = write(tmp_path, document)
+
+    with pytest.raises(InputError) as caught:
+        load(path)
+
+    assert str(caught.value) == (
+        f"{path}: the input is a single JSON {kind}; give a DescribeOutgoingDestinationIP response, "
+        "a list of them, a list of records or JSON Lines"
+    )

@@ -139,10 +139,15 @@ def test_reference_has_findings_of_many_rules(reference: dict[str, Any]) -> None
     assert reference["records_scanned"] == RECORD_COUNT + 1
 
 
-def test_repeated_destination_kept_once(reference: dict[str, Any]) -> None:
-    # The repeated record is malicious and uncovered, so CFW-TI-001 would fire if it were kept.
+def test_repeated_destination_counts_once_but_keeps_findings(reference: dict[str, Any]) -> None:
+    # The repeated copy is malicious and uncovered, unlike the first, so a duplicate must not
+    # hide its CFW-TI-001 finding; rules that fired on both copies are reported once.
     repeated = _records()[-1]["DstIP"]
-    assert all(finding["dst_ip"] != repeated for finding in reference["findings"])
+    fired_on_copy = [finding["rule_id"] for finding in reference["findings"] if finding["dst_ip"] == repeated]
+    fingerprints = [finding["fingerprint"] for finding in reference["findings"]]
+    assert "CFW-TI-001" in fired_on_copy
+    assert len(fingerprints) == len(set(fingerprints))
+    assert reference["records_scanned"] == RECORD_COUNT + 1
 
 
 @pytest.mark.parametrize(("shape", "jobs"), [("response", 1), ("response", 2), ("jsonl", 2)])
