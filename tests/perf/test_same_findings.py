@@ -209,3 +209,23 @@ def test_worker_count_explicit_and_automatic(tmp_path: Path) -> None:
     assert worker_count([str(small)], None) == 1
     assert worker_count(["-"], None) == 1
     assert PARALLEL_MIN_BYTES > small.stat().st_size
+
+
+def test_workers_evaluate_enabled_rules(tmp_path: Path) -> None:
+    path = tmp_path / "response.input"
+    path.write_bytes(_shape_bytes("response"))
+    options = dict(
+        inputs=(str(path),),
+        fail_on=None,
+        clock=lambda: FIXED_CLOCK,
+        chunk_records=500,
+        rules=("CFW-GEO-001",),
+        enable_rules=("CFW-GEO-001",),
+        param_overrides={"CFW-GEO-001.allowed_locations": "新加坡"},
+    )
+
+    alone = run_scan(ScanOptions(jobs=1, **options))
+    workers = run_scan(ScanOptions(jobs=2, **options))
+
+    assert alone.findings
+    assert [finding.fingerprint for finding in workers.findings] == [finding.fingerprint for finding in alone.findings]
