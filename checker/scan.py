@@ -18,7 +18,7 @@ from checker.i18n import _
 from checker.parallel import EvaluatedInputs, RuleSelection, evaluate_inputs
 from checker.records import Record
 from checker.result import BaselineComparison, Gate, RuleOutcome, RuleStatus, ScanResult, WaiverUse
-from checker.rules import PolicySet, Rule, load_policies, select_rules
+from checker.rules import PolicySet, Rule
 from checker.severity import Severity
 from checker.sources.file import DEFAULT_CHUNK_RECORDS
 from checker.waivers import WaiverFile, WaiverOutcome, apply_waivers, load_waivers
@@ -80,16 +80,8 @@ def run_scan(options: ScanOptions, *, stdin: BinaryIO | None = None) -> ScanResu
     is read. Raises :class:`checker.errors.InputError` on policy, waiver or input errors.
     """
     started = time.perf_counter()
-    policy_set = load_policies(options.policies, param_overrides=options.param_overrides)
-    selected = select_rules(
-        policy_set,
-        rules=options.rules,
-        skip_rules=options.skip_rules,
-        tags=options.tags,
-        skip_tags=options.skip_tags,
-        severities=frozenset(options.severities),
-        enable=options.enable_rules,
-    )
+    # Workers compile their rules from the same selection, so both sides agree.
+    policy_set, selected = _rule_selection(options).load()
     if not selected:
         # A gate that evaluates nothing would pass whatever the records hold.
         raise InputError(
