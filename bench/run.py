@@ -162,7 +162,7 @@ def scan_engine(path: Path, pack: str, formats: str, jobs: int | None, runs: int
         scan_command(path, [pack], formats, folder, jobs),
         runs,
         results=folder / "results.json" if "json" in formats.split(",") else None,
-        sample_tree=bool(jobs and jobs > 1),
+        sample_tree=jobs != 1,
     )
 
 

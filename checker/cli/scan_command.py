@@ -9,6 +9,7 @@ from pathlib import Path
 
 from checker.errors import InputError
 from checker.i18n import _
+from checker.parallel import PARALLEL_MIN_BYTES
 from checker.reports import FORMATS, write_reports
 from checker.reports.verdict import verdict_line
 from checker.scan import ScanOptions, run_scan
@@ -88,7 +89,7 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--jobs", type=int, metavar="N",
         help=_("processes that evaluate the records; 1 evaluates in this process "
-               "(default: one per CPU for inputs of 48 MB or more)"),
+               "(default: one per CPU for inputs of %(size)d MB or more)") % {"size": PARALLEL_MIN_BYTES >> 20},
     )
 
 
