@@ -124,6 +124,8 @@ def _context(result: ScanResult) -> dict[str, Any]:
         "resolved": htmlview.resolved_findings(result, severity_labels),
         "resolved_total": len(result.baseline.resolved) if result.baseline is not None else 0,
         "marks": data["marks"],
+        "omitted_findings": data["omitted"],
+        "embedded_findings": len(data["findings"]),
         "content_security_policy": content_security_policy(script, stylesheet),
         # Markup: the texts are ours and shipped with the package; the data is escaped by script_json().
         "stylesheet": Markup(stylesheet),

@@ -50,14 +50,22 @@ def script_json(value: Any) -> str:
     return text.translate(_SCRIPT_ESCAPES)
 
 
+#: Findings embedded in one page, the most severe first. The page grows by about 450 bytes a
+#: finding and stays usable in the browser at this size (measured in bench/html_bench.py);
+#: results.json holds every finding.
+MAX_EMBEDDED_FINDINGS = 100_000
+
+
 def build_data(result: ScanResult, labels: dict[str, str], severity_labels: dict[str, str]) -> dict[str, Any]:
     """Return the embedded data of ``result``: columns, rules, records, findings and labels.
 
     ``labels`` are the translated texts that the script shows; ``severity_labels`` maps each
-    severity value to its translated name.
+    severity value to its translated name. At most :data:`MAX_EMBEDDED_FINDINGS` findings
+    are embedded, and ``omitted`` counts the rest.
     """
     rule_index = {outcome.rule.id: index for index, outcome in enumerate(result.outcomes)}
-    findings = result.findings
+    every_finding = result.findings
+    findings = every_finding[:MAX_EMBEDDED_FINDINGS]
     record_index: dict[str, int] = {}
     records: list[list[Any]] = []
     rows: list[list[Any]] = []
@@ -82,6 +90,7 @@ def build_data(result: ScanResult, labels: dict[str, str], severity_labels: dict
                   for outcome in result.outcomes],
         "records": records,
         "findings": rows,
+        "omitted": len(every_finding) - len(findings),
         "marks": _marks_in_use(findings),
     }
 

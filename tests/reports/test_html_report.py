@@ -620,3 +620,28 @@ def test_banner_state(scan: ScanBuilder, fire: bool, partial: bool, state: str) 
 
     assert parser.with_id("verdict") == [{"id": "verdict", "class": f"verdict-block {state}"}]
     assert parser.with_id("verdict-status") == []
+
+
+def test_findings_over_cap_left_out_and_named(scan: ScanBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(htmldata, "MAX_EMBEDDED_FINDINGS", 3)
+    critical = scan.rule("CFW-TI-001", severity=Severity.CRITICAL)
+    low = scan.rule("CFW-PROTO-006", severity=Severity.LOW)
+    scan.fire(low, [scan.record(f"198.51.100.{index}") for index in range(4)])
+    scan.fire(critical, [scan.record("203.0.113.9")])
+
+    page = render(scan.result())
+    data = embedded_data(page)
+    parser = parse(page)
+
+    assert len(data["findings"]) == 3
+    assert data["omitted"] == 2
+    assert data["rules"][data["findings"][0][0]]["id"] == "CFW-TI-001"
+    assert parser.with_id("findings-omitted")
+    assert "This page holds the 3 most severe findings; 2 more are left out" in parser.text()
+
+
+def test_findings_under_cap_have_no_note(sample: ScanResult) -> None:
+    page = render(sample)
+
+    assert embedded_data(page)["omitted"] == 0
+    assert not parse(page).with_id("findings-omitted")
