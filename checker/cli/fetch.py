@@ -8,14 +8,15 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker.errors import SourceError
 from checker.i18n import _, ngettext
-from checker.sources.cloudfirewall.credentials import resolve_credentials
 from checker.sources.cloudfirewall.endpoint import SITES, resolve_endpoint
-from checker.sources.cloudfirewall.fetcher import FetchOutcome, FetchSettings, fetch
-from checker.sources.cloudfirewall.snapshot import write_snapshot
 from checker.sources.cloudfirewall.timewindow import parse_time_window
+
+if TYPE_CHECKING:
+    from checker.sources.cloudfirewall.fetcher import FetchOutcome, FetchSettings
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,11 @@ def fetch_snapshot(args: argparse.Namespace, output: Path) -> Path:
     A Ctrl-C becomes :class:`SourceError` (exit 3); the snapshot is then neither written
     nor left half-written.
     """
+    # Imported here: every scan builds this parser, and the HTTP client is only needed to fetch.
+    from checker.sources.cloudfirewall.credentials import resolve_credentials
+    from checker.sources.cloudfirewall.fetcher import fetch
+    from checker.sources.cloudfirewall.snapshot import write_snapshot
+
     settings = settings_from_args(args)
     credentials = resolve_credentials(profile=args.profile)
     quiet = _is_quiet(args)
@@ -111,6 +117,8 @@ def settings_from_args(args: argparse.Namespace, *, now: float | None = None) ->
     if args.max_qps > DOCUMENTED_QPS:
         logger.warning(_("--max-qps %s is above the documented limit of 10 requests per second; expect throttling"), args.max_qps)
     lang = getattr(args, "lang", None)
+    from checker.sources.cloudfirewall.fetcher import FetchSettings
+
     return FetchSettings(
         endpoint=endpoint,
         window=window,
