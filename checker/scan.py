@@ -31,7 +31,7 @@ def utc_now() -> datetime.datetime:
 
 @dataclass(frozen=True)
 class ScanOptions:
-    """What to scan, with which rules, and where the gate sits."""
+    """Options of one scan: the inputs, the rules, the waivers and baseline, and the gate."""
 
     inputs: Sequence[str]
     policies: Sequence[str] = ("builtin",)

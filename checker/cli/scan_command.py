@@ -83,7 +83,7 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--allow-partial", action="store_true",
-        help=_("scan an export that holds fewer records than its TotalCount; every report then says it is partial"),
+        help=_("scan an export that contains fewer records than its TotalCount; every report then says it is partial"),
     )
     group.add_argument("--lang", choices=["en", "zh"], help=_("language of reports and messages (default: from LANG)"))
     group.add_argument(
@@ -148,7 +148,7 @@ def run_scan_command(args: argparse.Namespace) -> int:
     if args.verbosity >= 0:
         names = ", ".join(path.name for path in written)
         print(_("Reports in %(folder)s: %(names)s") % {"folder": output_dir, "names": names}, file=args.stderr)
-    # The verdict comes last, so that the final line of a CI log says why the gate decided.
+    # The verdict comes last, so that the final line of a CI log gives the reason for the gate.
     if args.verbosity > -2:
         print(verdict_line(result), file=args.stderr)
     return 0 if result.gate.passed else 1
