@@ -28,8 +28,8 @@ _CANONICAL_IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]
 
 
 #: Merge key of a DstIP: an IPv4 address as an int (4 bytes of memory instead of a string, which
-#: matters with a million destinations), any other address or text as a string.
-MergeKey = Union[int, str]
+#: matters with a million destinations), an IPv6 address as its 16 bytes, other text as a string.
+MergeKey = Union[int, bytes, str]
 
 
 def ip_key(text: str) -> tuple[MergeKey, bool]:
@@ -41,6 +41,13 @@ def ip_key(text: str) -> tuple[MergeKey, bool]:
     """
     if _CANONICAL_IPV4.fullmatch(text):
         return int.from_bytes(socket.inet_aton(text), "big"), True
+    if ":" in text and "%" not in text:
+        # inet_pton parses in C, about ten times faster than ipaddress; both read the same
+        # 128-bit value from any spelling, so equal bytes mean an equal canonical_ip().
+        try:
+            return socket.inet_pton(socket.AF_INET6, text), True
+        except OSError:
+            pass
     try:
         address = ipaddress.ip_address(text)
     except ValueError:
