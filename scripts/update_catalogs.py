@@ -45,7 +45,7 @@ def main() -> int:
         command = "update" if catalog.exists() else "init"
         run_babel(
             command, "--input-file", str(TEMPLATE), "--output-dir", str(LOCALE_DIR), "--domain", DOMAIN,
-            "--locale", language, "--width", "100", *(["--no-fuzzy-matching"] if command == "update" else []),
+            "--locale", language, "--width", "100", *(["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else []),
         )
     run_babel("compile", "--directory", str(LOCALE_DIR), "--domain", DOMAIN, "--statistics")
     return 0
