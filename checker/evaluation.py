@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from checker.findings import Finding, fingerprint
@@ -11,6 +11,7 @@ from checker.records import Record
 from checker.rules.model import Rule
 from checker.sources.chunks import Place, RawChunk, decode_chunk
 from checker.sources.loader import MergeKey, dst_ip_keys
+from checker.sources.valuesets import observed_values
 
 #: Returns (record index, rule index) for every rule that fires on every record, in order.
 ChunkScan = Callable[[list[Record]], list[tuple[int, int]]]
@@ -78,6 +79,8 @@ class ChunkResult:
     problems: list[tuple[Place, str]]
     #: (index in ``dst_ips``, record, its findings) for every record that a rule fired on.
     hits: list[tuple[int, Record, list[Finding]]]
+    #: Distinct values of the coded fields (see :mod:`checker.sources.valuesets`).
+    observed: dict[str, set[str]] = field(default_factory=dict)
 
 
 class ChunkEvaluator:
@@ -107,4 +110,4 @@ class ChunkEvaluator:
                 hits[-1][2].append(finding)
             else:
                 hits.append((index, record, [finding]))
-        return ChunkResult(dst_ips, keys, not_ips, [], hits)
+        return ChunkResult(dst_ips, keys, not_ips, [], hits, observed_values(records))

@@ -30,6 +30,7 @@ from checker.severity import Severity
 from checker.sources.chunks import RawChunk
 from checker.sources.file import DEFAULT_CHUNK_RECORDS
 from checker.sources.loader import RecordMerger, input_chunks, open_inputs
+from checker.sources.valuesets import merge_observed, warn_about_undocumented
 
 logger = logging.getLogger(__name__)
 
@@ -116,16 +117,18 @@ def evaluate_inputs(
     workers = worker_count(paths, jobs)
     findings: list[Finding] = []
     records_by_ip: dict[str, Record] = {}
+    observed: dict[str, set[str]] = {}
     chunks = input_chunks(readers)
     if workers > 1:
         logger.info("evaluating with %d worker processes", workers)
         with ChunkPool(workers, selection) as pool:
-            _merge(pool.evaluate(chunks), merger, findings, records_by_ip)
+            _merge(pool.evaluate(chunks), merger, findings, records_by_ip, observed)
     else:
         evaluator = ChunkEvaluator(rules)
-        _merge(((index, evaluator(chunk)) for index, chunk in chunks), merger, findings, records_by_ip)
+        _merge(((index, evaluator(chunk)) for index, chunk in chunks), merger, findings, records_by_ip, observed)
 
     inputs, partial_reason = merger.finish(allow_partial=allow_partial)
+    warn_about_undocumented(observed)
     return EvaluatedInputs(findings, records_by_ip, merger.records_kept, inputs, partial_reason)
 
 
@@ -134,6 +137,7 @@ def _merge(
     merger: RecordMerger,
     findings: list[Finding],
     records_by_ip: dict[str, Record],
+    observed: dict[str, set[str]],
 ) -> None:
     """Keep the findings of every record in input order, each (rule, DstIP) pair once.
 
@@ -146,6 +150,7 @@ def _merge(
         keep = merger.accept(index, result)
         if merger.failed:
             continue
+        merge_observed(observed, result.observed)
         for position, record, record_findings in result.hits:
             key = result.keys[position]
             new = [finding for finding in record_findings if (finding.rule_id, key) not in reported]

@@ -98,3 +98,32 @@ def test_duplicates_merged_across_files(tmp_path: Path) -> None:
 
     assert [info.records for info in loaded.inputs] == [1, 1]
     assert len(loaded.records) == 2
+
+
+def test_undocumented_codes_named_in_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from checker.scan import ScanOptions, run_scan
+
+    records = [
+        {"DstIP": "198.51.100.1", "AclCoverage": "uncovered", "TagList": [{"ClassId": "malicious"}]},
+        {"DstIP": "198.51.100.2", "AclCoverage": "Uncovered", "CategoryClassId": "Trusted"},
+    ]
+    path = write(tmp_path, records)
+
+    with caplog.at_level(logging.WARNING, logger="checker"):
+        run_scan(ScanOptions(inputs=(path,), fail_on=None))
+
+    assert caplog.messages == [
+        "AclCoverage holds values that the API reference does not document: 'uncovered'; rules that "
+        "compare AclCoverage with the documented values (FullCoverage, Uncovered) do not match them",
+        "TagList[].ClassId holds values that the API reference does not document: 'malicious'; rules that "
+        "compare TagList[].ClassId with the documented values (Malicious, Suspicious, Trusted) do not match them",
+    ]
+
+
+def test_documented_codes_give_no_warning(caplog: pytest.LogCaptureFixture) -> None:
+    from checker.scan import ScanOptions, run_scan
+
+    with caplog.at_level(logging.WARNING, logger="checker"):
+        run_scan(ScanOptions(inputs=(str(REFERENCE_EXAMPLE.parent / "sample-export.json"),), fail_on=None))
+
+    assert caplog.messages == []
