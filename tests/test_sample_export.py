@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import ipaddress
 import json
 import random
 import re
-import sys
 from collections import Counter
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import msgspec
+
+from support.generator import sample_generator
 
 from checker.evaluation import evaluate
 from checker.records import Record
@@ -27,15 +26,7 @@ SAMPLE = EXAMPLES / "sample-export.json"
 ALLOWED_LOCATIONS = '["浙江省杭州市","上海市","北京市"]'
 
 
-@cache
-def _generator() -> ModuleType:
-    """Import examples/generate_sample.py, which is a script and not part of a package."""
-    spec = importlib.util.spec_from_file_location("generate_sample", EXAMPLES / "generate_sample.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+_generator = sample_generator
 
 
 @cache

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import io
 import json
 import random
-import sys
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+
+from support.generator import sample_generator
 
 from checker.cli.main import run
 from checker.errors import ProblemList
@@ -26,14 +25,7 @@ RECORD_COUNT = 3000
 FIXED_CLOCK = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
 
 
-@cache
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate_sample", EXAMPLES / "generate_sample.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+_generator = sample_generator
 
 
 @cache
