@@ -21,7 +21,7 @@ def evaluate(records: Iterable[Record], rules: Sequence[Rule]) -> Iterator[Findi
     """Yield a finding for every rule that fires on every record, record by record.
 
     Reads ``records`` once and keeps nothing, so a caller that streams records and
-    consumes findings as they come never holds all of either.
+    consumes findings as they come never keeps all of either in memory.
     """
     checks = [(rule, rule.matches) for rule in rules]
     for record in records:

@@ -12,7 +12,7 @@ from checker.severity import Severity
 
 
 def canonical_ip(text: str) -> str:
-    """Return ``text`` in the standard form of its IP address, or unchanged if it is none.
+    """Return ``text`` in the standard form of its IP address, or unchanged if it is not an IP address.
 
     IPv6 has several spellings of one address (``2001:DB8::0:1`` and ``2001:db8::1``);
     fingerprints use the compressed lower-case form so that they stay stable across exports.

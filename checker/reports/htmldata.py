@@ -50,9 +50,9 @@ def script_json(value: Any) -> str:
     return text.translate(_SCRIPT_ESCAPES)
 
 
-#: Findings embedded in one page, the most severe first. The page grows by about 450 bytes a
-#: finding and stays usable in the browser at this size (measured in bench/html_bench.py);
-#: results.json holds every finding.
+#: Findings embedded in one page, the most severe first. The page grows by 280 to 450 bytes a
+#: finding in the benchmarks, and bench/html_bench.py measured it usable at this size.
+#: results.json contains every finding.
 MAX_EMBEDDED_FINDINGS = 100_000
 
 

@@ -3,10 +3,10 @@
 The shape is detected from the content, never from the file name. An input is read as
 chunks of raw JSON records (byte slices of the input), so that the caller decodes and
 evaluates one chunk at a time and never keeps every decoded record in memory. A JSON document is
-read whole; JSON Lines in a file are streamed line by line. Problems with single records
-are collected with their place and listed together once the input is read; a problem
-with the document's structure (not JSON, no records, an invalid TotalCount) raises at
-once. The caller must discard what it evaluated when any problem was found.
+read whole, and JSON Lines in a file are streamed line by line. Problems with single
+records are collected with their place and listed together once the input is read. A
+problem with the document's structure (not JSON, no records, an invalid TotalCount)
+raises at once. The caller must discard what it evaluated when any problem was found.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ def ip_key(text: str) -> tuple[MergeKey, bool]:
     if _CANONICAL_IPV4.fullmatch(text):
         return int.from_bytes(socket.inet_aton(text), "big"), True
     if ":" in text and "%" not in text:
-        # inet_pton parses in C, about ten times faster than ipaddress; both read the same
+        # inet_pton parses in C, about ten times faster than ipaddress. Both read the same
         # 128-bit value from any spelling, so equal bytes mean an equal canonical_ip().
         try:
             return socket.inet_pton(socket.AF_INET6, text), True
@@ -81,12 +81,12 @@ class LoadedRecords:
 
     records: list[Record]
     inputs: tuple[InputInfo, ...]
-    #: Why the records are known to be incomplete, or None when they are complete.
+    #: Reason the records are known to be incomplete, or None when they are complete.
     partial_reason: str | None
 
 
 class MergeInput(Protocol):
-    """What the merge needs of one decoded chunk."""
+    """Fields of one decoded chunk that the merge reads."""
 
     #: DstIP of every record that decoded, in input order.
     dst_ips: list[str]

@@ -47,7 +47,7 @@ def merge_observed(into: dict[str, set[str]], values: Mapping[str, set[str]]) ->
 
 
 def warn_about_undocumented(observed: Mapping[str, set[str]]) -> None:
-    """Log one warning per coded field that holds values outside its documented set.
+    """Log one warning per coded field that contains values outside its documented set.
 
     The empty text is a field the record left out, so it is not reported.
     """
